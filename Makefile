@@ -1,0 +1,67 @@
+# Trellis — the commands a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+ASSETS := frontend/build/trellis/trellis.css
+export DJANGO_SETTINGS_MODULE ?= config.settings
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test test-fast lint bench browser-deps demo clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Trellis needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(ASSETS): $(NODE_STAMP) frontend/trellis.scss frontend/build.mjs frontend/trellis.js
+	npm run --silent build
+
+setup: $(STAMP) $(ASSETS) ## Create .venv and install Python and front-end dependencies (safe to re-run)
+	@mkdir -p var
+
+demo: setup ## Migrate the SQLite database and load the Northbridge demo place (idempotent)
+	$(BIN)/trellis migrate --no-input -v0
+	$(BIN)/trellis demo load
+
+run: demo ## Set everything up and serve the demo on http://127.0.0.1:8000
+	@$(BIN)/trellis demo accounts
+	DEBUG=true $(BIN)/trellis runserver 127.0.0.1:8000
+
+browser-deps: ## Install Debian's Chromium for browser journeys (if missing)
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Chromium for browser tests…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser-deps ## Install what is missing and run the whole suite (lint, architecture, tests)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/trellis makemigrations --check --dry-run -v0
+	$(BIN)/pytest -n 2 --dist loadfile
+
+test-fast: setup ## Run the tests without the browser journeys
+	$(BIN)/pytest -n 2 -m "not browser"
+
+lint: setup ## ruff, mypy on the rule layers, import-linter contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+bench: setup ## Benchmarks (prints figures and ratios against a reference)
+	$(BIN)/python benchmarks/directory_search.py
+
+clean: ## Remove the virtualenv, node modules, built assets and the local database
+	rm -rf $(VENV) node_modules frontend/build var

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from trellis.api import api
+
+handler400 = "trellis.core.views.pages.bad_request"
+handler403 = "trellis.core.views.pages.forbidden"
+handler404 = "trellis.core.views.pages.not_found"
+handler500 = "trellis.core.views.pages.server_error"
+
+urlpatterns = [
+    path("", include("trellis.core.urls")),
+    path("directory/", include("trellis.organisations.urls")),
+    path("places/", include("trellis.places.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

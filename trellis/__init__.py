@@ -1,0 +1,1 @@
+"""Trellis: collaborative commissioning for a place."""

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from trellis.core import roles
+from trellis.core.selectors import unread_count
+
+
+def trellis(request):
+    """Navigation and the place's name for every page."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    items = []
+    for label, url_name, audience in settings.TRELLIS_NAV:
+        if audience == "signed_in" and not signed_in:
+            continue
+        if audience == "signed_out" and signed_in:
+            continue
+        if audience == "staff" and not roles.is_staff_member(user):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        count = unread_count(actor=user) if url_name == "core:inbox" and signed_in else 0
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": label, "url": url, "active": active, "count": count})
+    return {"trellis_nav": items, "trellis_place_name": settings.TRELLIS_PLACE_NAME}

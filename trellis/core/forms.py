@@ -1,0 +1,77 @@
+"""Forms render in GOV.UK Frontend markup: one renderer and one field template for every form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+
+WIDGET_CLASSES: dict[type, str] = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.SelectMultiple: "govuk-select",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+}
+
+
+class GovukFormRenderer(DjangoTemplates):
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+def widget_kind(widget: forms.Widget) -> str:
+    """Which GOV.UK pattern a widget is drawn with."""
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "input"
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes and error attributes to every widget."""
+
+    width_classes: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            kind = widget_kind(widget)
+            css = "govuk-input"
+            for cls, value in WIDGET_CLASSES.items():
+                if isinstance(widget, cls):
+                    css = value
+            if kind in {"checkboxes", "radios"}:
+                css = f"govuk-{kind}__input"
+            extra = self.width_classes.get(name, "")
+            widget.attrs["class"] = f"{css} {extra}".strip()
+            widget.kind = kind  # read by the field template
+
+    def full_clean(self):
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                kind = getattr(widget, "kind", "input")
+                if kind in {"input", "textarea", "select", "file"}:
+                    widget.attrs["class"] += f" govuk-{'input' if kind == 'input' else kind}--error"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class Form(GovukFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(GovukFormMixin, forms.ModelForm):
+    pass

@@ -1,0 +1,3 @@
+from trellis.organisations.api.endpoints import router
+
+__all__ = ["router"]

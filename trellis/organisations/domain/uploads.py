@@ -1,0 +1,132 @@
+"""Upload safety — pure checks on a file's name and first bytes.
+
+A file must be what its name claims: the extension must be allowed and the content's signature
+must match it. Executables and scripts are refused whatever they are called.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+
+
+class UploadRefused(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class FileType:
+    extension: str
+    content_type: str
+    label: str
+
+
+DOCUMENT_TYPES = {
+    "pdf": FileType("pdf", "application/pdf", "PDF"),
+    "docx": FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
+    "xlsx": FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
+    "odt": FileType("odt", "application/vnd.oasis.opendocument.text", "OpenDocument text"),
+    "png": FileType("png", "image/png", "PNG image"),
+    "jpg": FileType("jpg", "image/jpeg", "JPEG image"),
+    "jpeg": FileType("jpeg", "image/jpeg", "JPEG image"),
+}
+SPREADSHEET_TYPES = {
+    "csv": FileType("csv", "text/csv", "CSV"),
+    "xlsx": DOCUMENT_TYPES["xlsx"],
+}
+
+_EXECUTABLE_SIGNATURES = (
+    (b"MZ", "a Windows program"),
+    (b"\x7fELF", "a Linux program"),
+    (b"\xcf\xfa\xed\xfe", "a macOS program"),
+    (b"\xca\xfe\xba\xbe", "a macOS program"),
+    (b"#!", "a script"),
+)
+
+
+def safe_filename(name: str, max_length: int = 120) -> str:
+    """A name safe to show and store: no paths, no control characters, ASCII letters and digits."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
+    base = re.sub(r"[^A-Za-z0-9._ -]+", "", base).strip(" .")
+    base = re.sub(r"\s+", "-", base)
+    if not base or base.startswith("."):
+        base = f"file{base}"
+    stem, dot, ext = base.rpartition(".")
+    if dot and len(base) > max_length:
+        base = f"{stem[: max_length - len(ext) - 1]}.{ext}"
+    return base[:max_length]
+
+
+def extension_of(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _zip_members(head: bytes) -> list[str] | None:
+    try:
+        with zipfile.ZipFile(BytesIO(head)) as z:
+            return z.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+
+
+def sniff(content: bytes) -> str | None:
+    """The extension the content really is, judged by its signature, or None if unknown."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if content.startswith(b"PK\x03\x04"):
+        members = _zip_members(content) or []
+        if any(m.startswith("word/") for m in members):
+            return "docx"
+        if any(m.startswith("xl/") for m in members):
+            return "xlsx"
+        if "mimetype" in members and b"application/vnd.oasis.opendocument.text" in content[:200]:
+            return "odt"
+        return "zip"
+    if _looks_like_text(content):
+        return "csv"
+    return None
+
+
+def _looks_like_text(content: bytes) -> bool:
+    sample = content[:8192]
+    if b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            sample.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def check_upload(name: str, content: bytes, allowed: dict[str, FileType], max_bytes: int) -> FileType:
+    """Return the file's type, or raise UploadRefused saying plainly what is wrong."""
+    if not content:
+        raise UploadRefused("The selected file is empty.")
+    if len(content) > max_bytes:
+        raise UploadRefused(f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB.")
+    for signature, what in _EXECUTABLE_SIGNATURES:
+        if content.startswith(signature):
+            raise UploadRefused(f"The selected file is {what}, not a document. It has not been uploaded.")
+    ext = extension_of(name)
+    if ext not in allowed:
+        kinds = ", ".join(sorted({t.label for t in allowed.values()}))
+        raise UploadRefused(f"The selected file must be one of these types: {kinds}.")
+    actual = sniff(content)
+    expected = "jpg" if ext == "jpeg" else ext
+    if actual != expected:
+        raise UploadRefused(
+            f"The selected file is called .{ext} but its content is not a {allowed[ext].label} file. "
+            "Save it in the right format and try again."
+        )
+    return allowed[ext]
