@@ -10,8 +10,9 @@ from trellis.organisations.tests.factories import OrganisationFactory, PlaceFact
 
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings, tmp_path):
-    """Every test stores uploads in its own temporary folder."""
+    """Every test stores uploads in its own temporary folder, and hashes passwords quickly."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

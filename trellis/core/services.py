@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC
 from typing import Any
 
@@ -135,6 +137,19 @@ def audit_verify() -> tuple[int, ChainProblem | None]:
     return tally.count, None
 
 
+_muted: ContextVar[bool] = ContextVar("trellis_notifications_muted", default=False)
+
+
+@contextmanager
+def notifications_muted() -> Iterator[None]:
+    """Send no notifications inside this block (bulk operator jobs such as loading the demo place)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def notify(
     *,
     recipients: Iterable[Person],
@@ -144,6 +159,8 @@ def notify(
     email: bool = True,
 ) -> None:
     """Put a message in each recipient's inbox (and e-mail it) once the transaction commits."""
+    if _muted.get():
+        return
     people = [p for p in recipients if p is not None and p.is_active]
 
     def deliver() -> None:

@@ -1,5 +1,9 @@
 """Directory use cases. Each takes the acting person, checks permission, writes in one
-transaction, records an audit event and schedules notifications on commit."""
+transaction, records an audit event and schedules notifications on commit.
+
+``check_permission=False`` is only for operator commands run with shell access (``trellis demo
+load``, command-line imports); views and the API never pass it.
+"""
 
 from __future__ import annotations
 
@@ -222,9 +226,11 @@ def evidence_upload(
     content: bytes,
     expires_on: date | None,
     today: date | None = None,
+    check_permission: bool = True,
 ) -> EvidenceDocument:
     """Store a document once for reuse everywhere; it replaces the current one of the same kind."""
-    require(perms.can_upload_evidence(actor, organisation))
+    if check_permission:
+        require(perms.can_upload_evidence(actor, organisation))
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     try:
@@ -472,8 +478,10 @@ def partner_request_create(
     wards: Iterable[Any] = (),
     opportunity_reference: str = "",
     closes_on: date | None = None,
+    check_permission: bool = True,
 ) -> PartnerRequest:
-    require(perms.can_act_for(actor, organisation))
+    if check_permission:
+        require(perms.can_act_for(actor, organisation))
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["Enter a title that says what kind of partner you are looking for."]
@@ -500,9 +508,15 @@ def partner_request_create(
 
 @transaction.atomic
 def partner_interest_express(
-    *, actor: Person, partner_request: PartnerRequest, organisation: Organisation, message: str
+    *,
+    actor: Person | None,
+    partner_request: PartnerRequest,
+    organisation: Organisation,
+    message: str,
+    check_permission: bool = True,
 ) -> PartnerInterest:
-    require(perms.can_express_interest(actor, partner_request, organisation))
+    if check_permission:
+        require(perms.can_express_interest(actor, partner_request, organisation))
     if not message.strip():
         raise ValidationFailed(
             "Write a short message about what your organisation would bring.",
@@ -533,3 +547,96 @@ def partner_request_close(*, actor: Person, partner_request: PartnerRequest) -> 
         partner_request.save(update_fields=["is_open", "updated_at"])
         audit_record(actor=actor, verb="partner_request.closed", target=partner_request)
     return partner_request
+
+
+def directory_export_record(
+    *, actor: Person | None, file_format: str, filters: dict[str, Any], row_count: int, include_private: bool
+) -> None:
+    """Log a download of the directory that holds contact details (personal data leaving the service)."""
+    if not include_private:
+        return
+    audit_record(
+        actor=actor,
+        verb="directory.exported",
+        target_type="organisations.directory",
+        target_label="Provider directory with contact details",
+        data={"format": file_format, "filters": filters, "rows": row_count},
+    )
+
+
+@transaction.atomic
+def organisation_member_add(
+    *, actor: Person, organisation: Organisation, email: str, role: Role | str, full_name: str = ""
+) -> Membership:
+    """An organisation's admin adds someone by e-mail, whether or not they already use Trellis.
+
+    A new person gets an account with no password: they sign in with a one-time code sent to that address.
+    """
+    from django.core.validators import validate_email
+    from django.urls import reverse
+
+    require(perms.can_edit_organisation(actor, organisation))
+    errors: dict[str, list[str]] = {}
+    address = (email or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        errors["email"] = ["Enter an e-mail address in the correct format, like name@example.org."]
+    role_value = Role(role) if role in {r.value for r in Role} else None
+    if role_value not in (Role.PROVIDER_MEMBER, Role.PROVIDER_ADMIN):
+        errors["role"] = ["Choose whether this person is a provider member or a provider admin."]
+    person = Person.objects.filter(email__iexact=address).first() if not errors else None
+    if person is not None and not person.is_active:
+        errors["email"] = [f"The account for {address} is closed. Ask a platform admin to reopen it."]
+    elif person is not None and Membership.objects.filter(person=person, organisation=organisation, role=role).exists():
+        errors["email"] = [f"{person.get_full_name()} is already a {Role(role).label.lower()} of {organisation.name}."]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+    assert role_value is not None
+    is_new = person is None
+    if person is None:
+        person = Person.objects.create_user(address, full_name=(full_name or "").strip()[:200])
+        audit_record(actor=actor, verb="person.invited", target=person, data={"organisation": organisation.org_id})
+    membership = membership_grant(actor=actor, person=person, organisation=organisation, role=role_value)
+    how = (
+        f"To sign in, go to {settings.SITE_URL}{reverse('account_request_login_code')} and enter this e-mail "
+        "address: we will send you a one-time code. You do not need a password."
+        if is_new
+        else "Sign in as usual to see it."
+    )
+    notify(
+        recipients=[person],
+        subject=f"You have been added to {organisation.name}",
+        body=f"{actor.get_full_name()} has added you to {organisation.name} on Trellis as a "
+        f"{role_value.label.lower()}.\n\n{how}",
+        url=f"/directory/{organisation.slug}/",
+    )
+    return membership
+
+
+@transaction.atomic
+def organisation_update_from_import(
+    *, actor: Person | None, organisation: Organisation, changes: dict[str, Any], check_permission: bool = True
+) -> tuple[Organisation, bool]:
+    """Apply one row of an import to an entry already in the directory. For those who maintain
+    the directory (or the system, actor None, when an operator imports from the command line).
+    Only the fields given change; nothing is saved if anything is invalid. Returns the entry and
+    whether anything changed."""
+    if check_permission:
+        require(perms.can_manage_directory(actor))
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    diff = _apply(org, changes)
+    if "other_identifiers" in changes:
+        values = [normalise_org_id(x, "other_identifiers") for x in changes["other_identifiers"] if x.strip()]
+        _check_identifiers_free(values, exclude_pk=org.pk)
+        current = sorted(org.other_identifiers.values_list("identifier", flat=True))
+        if sorted(values) != current:
+            org.other_identifiers.all().delete()
+            OtherIdentifier.objects.bulk_create([OtherIdentifier(organisation=org, identifier=v) for v in values])
+            diff["other_identifiers"] = [current, sorted(values)]
+    _validate(org)
+    org.save()
+    _set_m2m(org, changes, diff)
+    if diff:
+        audit_record(actor=actor, verb="organisation.updated", target=org, data={"changes": diff, "source": "import"})
+    return org, bool(diff)

@@ -1,0 +1,64 @@
+"""GOV.UK markup for forms we do not define ourselves (django-allauth's sign-in, password and MFA forms).
+
+``{{ form|govuk_form }}`` gives each widget the classes, widths and error attributes that
+``trellis.core.forms.GovukFormMixin`` gives our own forms, then renders it with the same templates.
+"""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.utils.safestring import SafeString, mark_safe
+
+from trellis.core.forms import WIDGET_CLASSES, widget_kind
+
+register = template.Library()
+
+#: Input widths by input type or field name (GOV.UK: size the input to the answer expected).
+_WIDTHS = {
+    "email": "govuk-!-width-two-thirds",
+    "password": "govuk-!-width-one-half",
+    "code": "govuk-input--width-10",
+}
+
+
+def prepare(form: forms.BaseForm) -> forms.BaseForm:
+    """Apply GOV.UK classes and ARIA attributes to every widget of the form (safe to call twice)."""
+    errors = form.errors if form.is_bound else {}
+    for name, field in form.fields.items():
+        widget = field.widget
+        kind = widget_kind(widget)
+        css = "govuk-input"
+        for cls, value in WIDGET_CLASSES.items():
+            if isinstance(widget, cls):
+                css = value
+        if kind in {"checkboxes", "radios"}:
+            css = f"govuk-{kind}__input"
+        input_type = getattr(widget, "input_type", "")
+        width = _WIDTHS.get(name) or (_WIDTHS.get(input_type, "") if kind == "input" else "")
+        if name in errors and kind in {"input", "textarea", "select", "file"}:
+            css += f" govuk-{'input' if kind == 'input' else kind}--error"
+        widget.attrs["class"] = f"{css} {width}".strip()
+        widget.attrs.pop("placeholder", None)  # every field has a visible label instead
+        if input_type == "email":
+            widget.attrs["spellcheck"] = "false"
+        bound = form[name]
+        described = [f"{bound.auto_id}-hint"] if field.help_text else []
+        if name in errors:
+            described.append(f"{bound.auto_id}-error")
+            widget.attrs["aria-invalid"] = "true"
+        else:
+            widget.attrs.pop("aria-invalid", None)
+        if described and kind not in {"checkboxes", "radios"}:
+            widget.attrs["aria-describedby"] = " ".join(described)
+        else:
+            widget.attrs.pop("aria-describedby", None)
+        widget.kind = kind  # read by core/forms/field.html
+    return form
+
+
+@register.filter
+def govuk_form(form) -> SafeString:
+    """Render a form in GOV.UK markup: labels, hints, error messages beside each field."""
+    if not isinstance(form, forms.BaseForm):
+        return mark_safe("")
+    return prepare(form).render()

@@ -1,0 +1,69 @@
+"""The Northbridge demo place: realistic, complete, loaded through the services, idempotent."""
+
+from collections import Counter
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from trellis.core.domain.roles import Role
+from trellis.core.models import AuditEvent, Membership, Notification, Person
+from trellis.core.services import audit_verify
+from trellis.demo import loader
+from trellis.organisations.models import Consortium, EvidenceDocument, Organisation, PartnerRequest
+from trellis.places.models import Place, Ward
+
+
+@pytest.mark.django_db
+def test_demo_loads_a_realistic_place_once(capsys):
+    call_command("demo", "load")
+    data = loader.demo_data()
+    place = Place.objects.get()
+    assert place.name == "Northbridge" and place.gss_code.startswith("E08")
+    assert Ward.objects.filter(place=place).count() >= 8
+    assert all(w.gss_code.startswith("E05") for w in Ward.objects.all())
+
+    orgs = Organisation.objects.filter(is_consortium=False)
+    assert orgs.count() == len(data["organisations"]) >= 60
+    forms = Counter(orgs.values_list("legal_form", flat=True))
+    for form in ("unincorporated_association", "cio", "charitable_company", "cic", "registered_society_housing",
+                 "private_company", "local_authority"):
+        assert forms[form] >= 1, form
+    bands = Counter(orgs.values_list("income_band", flat=True))
+    assert {"micro", "small", "medium", "large", "major"} <= set(bands)
+    assert orgs.filter(name__icontains="Voluntary Action").exists()  # the CVS
+    assert orgs.filter(works_outside_place=True, income_band="major").count() >= 2  # national providers
+    assert not orgs.filter(name__iregex=r"test|example org|lorem").exists()
+
+    # Tiers are computed from the evidence by the accreditation rules, and agree with the data file.
+    expected = {o["org_id"]: o["accreditation_tier"] for o in data["organisations"]}
+    assert {o.org_id: o.accreditation_tier for o in orgs} == expected
+    assert EvidenceDocument.objects.filter(status="pending").exists()
+
+    held = set(Membership.objects.values_list("role", flat=True))
+    assert held == {r.value for r in Role}
+    assert Consortium.objects.count() == len(data["consortia"])
+    assert PartnerRequest.objects.count() == len(data["partner_requests"])
+    assert audit_verify()[1] is None
+    assert not mail.outbox and not Notification.objects.exists()  # loading the demo messages nobody
+
+    counts = (Organisation.objects.count(), Person.objects.count(), EvidenceDocument.objects.count(),
+              AuditEvent.objects.count())
+    call_command("demo", "load")
+    assert "nothing new" in capsys.readouterr().out
+    assert counts == (Organisation.objects.count(), Person.objects.count(), EvidenceDocument.objects.count(),
+                      AuditEvent.objects.count())
+
+
+@pytest.mark.django_db
+def test_demo_people_can_sign_in_with_the_demo_password(client, settings):
+    loader.load()
+    for _role, _name, email, _org in loader.accounts():
+        assert client.login(username=email, password=settings.TRELLIS_DEMO_PASSWORD), email
+        client.logout()
+
+
+def test_accounts_lists_one_person_per_role():
+    accounts = loader.accounts()
+    assert len(accounts) == len(Role)
+    assert len({a[0] for a in accounts}) == len(Role)
