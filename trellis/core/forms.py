@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import django.forms as django_forms
 from django import forms
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import cached_property
 
 WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "govuk-textarea",
@@ -16,8 +21,23 @@ WIDGET_CLASSES: dict[type, str] = {
 
 
 class GovukFormRenderer(DjangoTemplates):
+    """Django's form renderer, also looking in the project's template folders (where the GOV.UK
+    form and field templates live) before Django's own widget templates."""
+
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+    @cached_property
+    def engine(self):
+        dirs = [d for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [*dirs, Path(django_forms.__file__).parent / self.backend.app_dirname],
+                "NAME": "djangoforms",
+                "OPTIONS": {},
+            }
+        )
 
 
 def widget_kind(widget: forms.Widget) -> str:

@@ -17,7 +17,7 @@ def _roles(person: Person | None) -> dict[str, set[int]]:
         cached = {}
         for role, org_id in Membership.objects.filter(person=person).values_list("role", "organisation_id"):
             cached.setdefault(role, set()).add(org_id)
-        person._trellis_roles = cached
+        setattr(person, "_trellis_roles", cached)  # noqa: B010 - a per-request cache on the object
     return cached
 
 

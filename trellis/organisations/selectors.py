@@ -19,6 +19,7 @@ from trellis.organisations.domain.sizes import IncomeBand
 from trellis.organisations.models import (
     ClientGroup,
     Consortium,
+    ConsortiumMember,
     EvidenceDocument,
     EvidenceStatus,
     Organisation,
@@ -87,21 +88,20 @@ def search(filters: DirectoryFilters, *, sort: str = "") -> QuerySet[Organisatio
         qs = qs.filter(is_consortium=False)
     qs = _text_match(qs, filters.q)
     if filters.wards:
-        through = Organisation.wards.through
-        qs = qs.filter(
-            Q(borough_wide=True)
-            | Exists(through.objects.filter(organisation_id=OuterRef("pk"), ward__gss_code__in=filters.wards))
+        ward_links = Organisation.wards.through.objects.filter(
+            organisation_id=OuterRef("pk"), ward__gss_code__in=filters.wards
         )
+        qs = qs.filter(Q(borough_wide=True) | Exists(ward_links))
     if filters.client_groups:
-        through = Organisation.client_groups.through
-        qs = qs.filter(
-            Exists(through.objects.filter(organisation_id=OuterRef("pk"), clientgroup_id__in=filters.client_groups))
+        group_links = Organisation.client_groups.through.objects.filter(
+            organisation_id=OuterRef("pk"), clientgroup_id__in=filters.client_groups
         )
+        qs = qs.filter(Exists(group_links))
     if filters.service_types:
-        through = Organisation.service_types.through
-        qs = qs.filter(
-            Exists(through.objects.filter(organisation_id=OuterRef("pk"), servicetype_id__in=filters.service_types))
+        service_links = Organisation.service_types.through.objects.filter(
+            organisation_id=OuterRef("pk"), servicetype_id__in=filters.service_types
         )
+        qs = qs.filter(Exists(service_links))
     if filters.bands:
         qs = qs.filter(income_band__in=filters.bands)
     if filters.tiers:
@@ -184,7 +184,7 @@ def consortia() -> QuerySet[Consortium]:
     return (
         Consortium.objects.select_related("organisation", "lead")
         .prefetch_related(
-            Prefetch("members", queryset=Consortium.members.rel.related_model.objects.select_related("organisation"))
+            Prefetch("members", queryset=ConsortiumMember.objects.select_related("organisation"))
         )
         .order_by("organisation__name")
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -82,7 +82,7 @@ def _raise_validation(exc: ValidationError) -> None:
     raise ValidationFailed(first, errors=errors) from exc
 
 
-def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
+def _unique_slug(name: str, exclude_pk: int = 0) -> str:
     base = slugify(name)[:200] or "organisation"
     slug, n = base, 2
     while Organisation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
@@ -97,7 +97,7 @@ def normalise_org_id(raw: str, field: str = "org_id") -> str:
         raise ValidationFailed(str(exc), errors={field: [str(exc)]}, field=field) from exc
 
 
-def _check_identifiers_free(org_ids: Iterable[str], exclude_pk: int | None = None) -> None:
+def _check_identifiers_free(org_ids: Iterable[str], exclude_pk: int = 0) -> None:
     for value in org_ids:
         taken = Organisation.objects.filter(org_id=value).exclude(pk=exclude_pk).first() or getattr(
             OtherIdentifier.objects.filter(identifier=value).exclude(organisation_id=exclude_pk).first(),
@@ -344,11 +344,11 @@ def evidence_send_reminders(*, today: date | None = None) -> int:
     docs = EvidenceDocument.objects.filter(
         superseded_at__isnull=True,
         expires_on__isnull=False,
-        expires_on__lte=today + timezone.timedelta(days=max(accreditation.REMINDER_DAYS)),
+        expires_on__lte=today + timedelta(days=max(accreditation.REMINDER_DAYS)),
     ).select_related("organisation")
     for doc in docs.iterator():
         due = accreditation.reminder_due(doc.expires_on, today, doc.last_reminder_days)
-        if due is None:
+        if due is None or doc.expires_on is None:
             continue
         with transaction.atomic():
             EvidenceDocument.objects.filter(pk=doc.pk).update(last_reminder_days=due)

@@ -6,12 +6,28 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from pathlib import Path
+
 from django import forms, template
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from trellis.core.forms import WIDGET_CLASSES, widget_kind
+from trellis.core.forms import WIDGET_CLASSES, GovukFormRenderer, widget_kind
 
 register = template.Library()
+
+
+class _ProjectRenderer(GovukFormRenderer):
+    """The GOV.UK renderer, able to find the project's form templates as well as Django's widget templates."""
+
+    @cached_property
+    def engine(self):
+        dirs = [Path(forms.__file__).parent / "templates", *settings.TEMPLATES[0]["DIRS"]]
+        return self.backend({"APP_DIRS": True, "DIRS": dirs, "NAME": "trellis-govuk-forms", "OPTIONS": {}})
+
+
+_RENDERER = _ProjectRenderer()
 
 #: Input widths by input type or field name (GOV.UK: size the input to the answer expected).
 _WIDTHS = {
@@ -53,6 +69,7 @@ def prepare(form: forms.BaseForm) -> forms.BaseForm:
         else:
             widget.attrs.pop("aria-describedby", None)
         widget.kind = kind  # read by core/forms/field.html
+    form.renderer = _RENDERER
     return form
 
 

@@ -193,6 +193,12 @@ def test_request_code_with_a_bad_address_shows_an_error(client, db):
 # --- Two-factor authentication -----------------------------------------------------------------------------------
 
 
+def reauthenticate(client, password) -> None:
+    """Adding an authenticator asks for the password again, however recently the person signed in."""
+    response = client.post("/accounts/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
 def current_totp(secret: str) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
@@ -203,6 +209,8 @@ def current_totp(secret: str) -> str:
 
 def test_totp_activation_page_renders_for_a_signed_in_person(client, commissioner, password):
     sign_in(client, commissioner, password)
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith("/accounts/reauthenticate/")
+    reauthenticate(client, password)
     response = client.get("/accounts/2fa/totp/activate/")
     page = assert_govuk_page(response)
     html = response.content.decode()
@@ -214,6 +222,7 @@ def test_activating_totp_then_signing_in_needs_the_code(client, commissioner, pa
     from allauth.mfa.models import Authenticator
 
     sign_in(client, commissioner, password)
+    reauthenticate(client, password)
     client.get("/accounts/2fa/totp/activate/")
     secret = client.session["mfa.totp.secret"]
     response = client.post("/accounts/2fa/totp/activate/", {"code": current_totp(secret)})
@@ -238,6 +247,7 @@ def test_totp_activation_with_a_wrong_code_is_refused(client, commissioner, pass
     from allauth.mfa.models import Authenticator
 
     sign_in(client, commissioner, password)
+    reauthenticate(client, password)
     client.get("/accounts/2fa/totp/activate/")
     secret = client.session["mfa.totp.secret"]
     good = current_totp(secret)
