@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs (Swagger UI) from its bundled static files, not a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",

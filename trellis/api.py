@@ -1,11 +1,14 @@
 """The JSON API, /api/v1/: every app's router on one NinjaAPI, errors as RFC 7807 problems."""
 
+import logging
+
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from trellis.core.errors import TrellisError
 from trellis.organisations.api import router as organisations_router
+from trellis.organisations.api import vocabulary_router
 
 api = NinjaAPI(
     title="Trellis API",
@@ -16,7 +19,10 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
 )
+logger = logging.getLogger(__name__)
+
 api.add_router("/organisations", organisations_router)
+api.add_router("/vocabularies", vocabulary_router)
 
 
 def _problem(request, status: int, title: str, code: str, **extra):
@@ -55,6 +61,18 @@ def unauthorised(request, exc):
 def invalid(request, exc: ValidationError):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = ".".join(str(x) for x in err.get("loc", []) if x not in ("body", "query", "path", "payload"))
+        loc = ".".join(str(x) for x in err.get("loc", []) if x not in ("body", "query", "path", "payload", "params"))
         errors.setdefault(loc or "__all__", []).append(err.get("msg", "Invalid value"))
     return _problem(request, 422, "The request is not valid.", "validation_failed", errors=errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _problem(request, exc.status_code, str(exc), "bad_request" if exc.status_code == 400 else "http_error")
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """Anything unexpected: logged with its traceback for operators; the client gets a plain problem, no trace."""
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return _problem(request, 500, "Something went wrong on our side. Please try again later.", "server_error")

@@ -265,3 +265,64 @@ class PartnerInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.request}"
+
+
+def import_upload_to(instance: ImportJob, filename: str) -> str:
+    return f"imports/{instance.public_id.hex}-{filename}"
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATED = "validated", "Checked: ready to import"
+    FAILED = "failed", "Not imported: the file has problems"
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    ERROR = "error", "Stopped by an error: nothing was imported"
+
+
+class ImportJob(BaseModel):
+    """One uploaded organisations file: its check, then (if confirmed) its import."""
+
+    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=import_upload_to, max_length=300, blank=True)
+    file_type = models.CharField(max_length=10)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveIntegerField(default=0)
+    update_existing = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.VALIDATED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True, help_text="[{row, column, message}]")
+    preview = models.JSONField(default=list, blank=True, help_text="The first rows: [{row, name, org_id, action}]")
+    results = models.JSONField(default=list, blank=True, help_text="The first organisations written")
+    to_create = models.PositiveIntegerField(default=0)
+    to_update = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_by", "-created_at"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.FAILED, ImportStatus.DONE, ImportStatus.ERROR}
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return min(100, self.processed_rows * 100 // self.total_rows) if self.total_rows else 0

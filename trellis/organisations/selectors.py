@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -125,7 +125,7 @@ def search(filters: DirectoryFilters, *, sort: str = "") -> QuerySet[Organisatio
         )
         return qs.order_by(order, "name", "id")
     if "active_locally_since_rank" in order:
-        return qs.order_by("active_locally_since", "name", "id")
+        return qs.order_by(F("active_locally_since").asc(nulls_last=True), "name", "id")
     return qs.order_by(order, "id")
 
 
@@ -214,13 +214,13 @@ def consortium_by_name(name: str) -> Consortium | None:
 
 def organisation_get_by_org_id_for(*, actor, org_id: str) -> Organisation:
     """The API's door to one organisation by its org-id (any case, spaces ignored); hidden looks like missing."""
+    import contextlib
+
     from trellis.organisations.domain.identifiers import InvalidIdentifier, parse_org_id
 
     value = (org_id or "").strip()
-    try:
+    with contextlib.suppress(InvalidIdentifier):  # not a valid org-id: look it up as typed (and find nothing)
         value = str(parse_org_id(value))
-    except InvalidIdentifier:
-        pass
     org = (
         Organisation.objects.select_related("place")
         .prefetch_related("service_types", "client_groups", "wards", "other_identifiers")
@@ -325,13 +325,13 @@ def partner_request_search(
             | Q(organisation__name__icontains=word)
         )
     if service_type:
-        through = PartnerRequest.service_types.through
-        qs = qs.filter(Exists(through.objects.filter(partnerrequest_id=OuterRef("pk"), servicetype_id=service_type)))
+        services = PartnerRequest.service_types.through.objects
+        qs = qs.filter(Exists(services.filter(partnerrequest_id=OuterRef("pk"), servicetype_id=service_type)))
     if ward:
-        through = PartnerRequest.wards.through
+        wards = PartnerRequest.wards.through.objects
         qs = qs.filter(
-            Exists(through.objects.filter(partnerrequest_id=OuterRef("pk"), ward__gss_code=ward))
-            | ~Exists(through.objects.filter(partnerrequest_id=OuterRef("pk")))
+            Exists(wards.filter(partnerrequest_id=OuterRef("pk"), ward__gss_code=ward))
+            | ~Exists(wards.filter(partnerrequest_id=OuterRef("pk")))
         )
     return (
         qs.select_related("organisation")
@@ -449,15 +449,16 @@ def sector_profile(*, place) -> dict:
         Q(place=place) | Exists(ward_link.objects.filter(organisation_id=OuterRef("pk"), ward__place=place))
     )
     ids = base.values("pk")
-    totals = base.aggregate(
-        total=Count("pk"),
-        local=Count("pk", filter=Q(registered_office_in_place=True)),
-        borough_wide=Count("pk", filter=Q(borough_wide=True)),
-        no_wards=Count(
+    aggregated = base.aggregate(
+        n_total=Count("pk"),
+        n_local=Count("pk", filter=Q(registered_office_in_place=True)),
+        n_borough_wide=Count("pk", filter=Q(borough_wide=True)),
+        n_no_wards=Count(
             "pk", filter=Q(borough_wide=False) & ~Exists(ward_link.objects.filter(organisation_id=OuterRef("pk")))
         ),
-        no_service_types=Count("pk", filter=~Exists(service_link.objects.filter(organisation_id=OuterRef("pk")))),
+        n_no_service_types=Count("pk", filter=~Exists(service_link.objects.filter(organisation_id=OuterRef("pk")))),
     )
+    totals = {key.removeprefix("n_"): value for key, value in aggregated.items()}
 
     def counts(field_name: str) -> dict:
         return dict(base.order_by().values(field_name).annotate(n=Count("pk")).values_list(field_name, "n"))
@@ -480,7 +481,7 @@ def sector_profile(*, place) -> dict:
         service_link.objects.filter(organisation_id__in=ids)
         .values("servicetype_id")
         .annotate(n=Count("organisation_id"))
-        .values_list("servicetype_id", "n")
+        .values_list("servicetype_id", "n")  # type: ignore[misc]  # "n" is the annotation
     )
     service_rows = [
         {"code": code, "label": name, "count": by_service.get(code, 0)}
@@ -492,7 +493,7 @@ def sector_profile(*, place) -> dict:
         ward_link.objects.filter(organisation_id__in=base.filter(borough_wide=False).values("pk"), ward__place=place)
         .values("ward_id")
         .annotate(n=Count("organisation_id"))
-        .values_list("ward_id", "n")
+        .values_list("ward_id", "n")  # type: ignore[misc]  # "n" is the annotation
     )
     wide = totals["borough_wide"]
     ward_rows = [

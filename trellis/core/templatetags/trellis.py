@@ -16,6 +16,12 @@ def gbp(value) -> str:
     return f"£{amount:,.2f}"
 
 
+@register.simple_tag
+def page_range(page) -> list:
+    """Page numbers around the current page, with Paginator.ELLIPSIS where pages are left out."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters replaced (for pagination and sorting)."""

@@ -121,6 +121,8 @@ def test_empty_form_names_each_missing_field(client, db):
     assert assert_govuk_page(response).error_summary
     assert 'href="#id_login"' in html and 'href="#id_password"' in html
     assert "govuk-input--error" in html and 'aria-invalid="true"' in html
+    assert "Enter your e-mail address" in html and "Enter your password" in html
+    assert "This field is required" not in html
 
 
 def test_login_page_offers_a_code_to_residents(client, db):
@@ -200,9 +202,8 @@ def reauthenticate(client, password) -> None:
 
 
 def current_totp(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
@@ -219,8 +220,10 @@ def test_totp_activation_page_renders_for_a_signed_in_person(client, commissione
 
 
 def test_activating_totp_then_signing_in_needs_the_code(client, commissioner, password):
+    from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
+    EmailAddress.objects.create(user=commissioner, email=commissioner.email, verified=True, primary=True)
     sign_in(client, commissioner, password)
     reauthenticate(client, password)
     client.get("/accounts/2fa/totp/activate/")
@@ -228,8 +231,14 @@ def test_activating_totp_then_signing_in_needs_the_code(client, commissioner, pa
     response = client.post("/accounts/2fa/totp/activate/", {"code": current_totp(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=commissioner, type="totp").exists()
-    assert_govuk_page(client.get("/accounts/2fa/"))
-    assert_govuk_page(client.get("/accounts/2fa/recovery-codes/"))
+    index = client.get("/accounts/2fa/")
+    assert_govuk_page(index)
+    assert "Turn off the authenticator app" in index.content.decode()
+    codes = client.get("/accounts/2fa/recovery-codes/")
+    assert_govuk_page(codes)
+    assert 'id="recovery_codes"' in codes.content.decode()
+    assert_govuk_page(client.get("/accounts/2fa/recovery-codes/generate/"))
+    assert_govuk_page(client.get("/accounts/2fa/totp/deactivate/"))
 
     client.logout()
     response = client.post(LOGIN, {"login": commissioner.email, "password": password})
@@ -241,6 +250,18 @@ def test_activating_totp_then_signing_in_needs_the_code(client, commissioner, pa
         assert assert_govuk_page(wrong).error_summary
     client.post("/accounts/2fa/authenticate/", {"code": current_totp(secret)})
     assert signed_in_as(client) == commissioner
+
+
+def test_totp_needs_a_confirmed_email_address_first(client, commissioner, password):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=commissioner, email=commissioner.email, verified=False, primary=True)
+    sign_in(client, commissioner, password)
+    reauthenticate(client, password)
+    response = client.get("/accounts/2fa/totp/activate/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/2fa/"
+    assert_govuk_page(response)
+    assert "until you have verified your email address" in response.content.decode()
 
 
 def test_totp_activation_with_a_wrong_code_is_refused(client, commissioner, password):
@@ -351,9 +372,7 @@ def test_password_change_works_with_govuk_form(client, provider_admin, password)
     provider_admin.refresh_from_db()
     assert provider_admin.check_password(password)
     new = "a-much-longer-new-passphrase-42"
-    response = client.post(
-        "/accounts/password/change/", {"oldpassword": password, "password1": new, "password2": new}
-    )
+    response = client.post("/accounts/password/change/", {"oldpassword": password, "password1": new, "password2": new})
     assert response.status_code == 302
     provider_admin.refresh_from_db()
     assert provider_admin.check_password(new)

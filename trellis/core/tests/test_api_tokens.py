@@ -44,7 +44,7 @@ def test_create_prints_the_token_once_and_stores_only_its_hash(provider_admin):
 
 
 def test_create_for_an_unknown_email_fails_and_creates_nothing(db):
-    with pytest.raises(CommandError, match="nobody@example.org"):
+    with pytest.raises(CommandError, match=r"nobody@example\.org"):
         run("token", "create", "nobody@example.org", "--name", "x")
     assert not ApiToken.objects.exists()
     assert not AuditEvent.objects.exists()

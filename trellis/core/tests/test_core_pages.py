@@ -100,3 +100,14 @@ def test_server_error_page_is_plain(client, monkeypatch):
 
     response = pages.server_error(client.get("/").wsgi_request)
     assert response.status_code == 500 and b"Sorry, there is a problem" in response.content
+
+
+def test_pagination_marks_the_current_page_deep_in_a_long_list(rf):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(500), 20).page(10)
+    html = render_to_string("core/includes/pagination.html", {"page": page, "request": rf.get("/x/?q=food&page=10")})
+    assert 'aria-label="Page 10" aria-current="page"' in html
+    assert "q=food&amp;page=9" in html and "q=food&amp;page=11" in html and "page=25" in html
+    assert "&ctdot;" in html  # pages left out are shown as an ellipsis

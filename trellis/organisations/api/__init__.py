@@ -1,3 +1,3 @@
-from trellis.organisations.api.endpoints import router
+from trellis.organisations.api.endpoints import router, vocabulary_router
 
-__all__ = ["router"]
+__all__ = ["router", "vocabulary_router"]

@@ -48,17 +48,20 @@ _EXECUTABLE_SIGNATURES = (
 
 
 def safe_filename(name: str, max_length: int = 120) -> str:
-    """A name safe to show and store: no paths, no control characters, ASCII letters and digits."""
+    """A name safe to show and store: no paths, no control characters, ASCII letters and digits.
+
+    The extension is kept; a name with nothing usable before it (``報告.pdf``) becomes ``file.pdf``.
+    """
     base = re.split(r"[\\/]", name or "")[-1]
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
-    base = re.sub(r"[^A-Za-z0-9._ -]+", "", base).strip(" .")
-    base = re.sub(r"\s+", "-", base)
-    if not base or base.startswith("."):
-        base = f"file{base}"
+    base = re.sub(r"[^A-Za-z0-9._ -]+", "", base)
     stem, dot, ext = base.rpartition(".")
-    if dot and len(base) > max_length:
-        base = f"{stem[: max_length - len(ext) - 1]}.{ext}"
-    return base[:max_length]
+    if not dot:
+        stem, ext = base, ""
+    ext = re.sub(r"[^A-Za-z0-9]+", "", ext)[:16]
+    stem = re.sub(r"\s+", "-", stem.strip(" .-")).strip("-") or "file"
+    suffix = f".{ext}" if ext else ""
+    return stem[: max(1, max_length - len(suffix))] + suffix
 
 
 def extension_of(name: str) -> str:

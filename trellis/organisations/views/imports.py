@@ -1,1 +1,144 @@
-urlpatterns: list = []
+"""Importing organisations from a spreadsheet: upload, check, preview, confirm, watch progress.
+
+Only those who maintain the directory (commissioners, procurement officers, platform admins)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from io import BytesIO
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from trellis.core.errors import PermissionDenied as DeniedByService
+from trellis.core.errors import TrellisError
+from trellis.organisations import importing, selectors
+from trellis.organisations import permissions as perms
+from trellis.organisations.domain.import_columns import COLUMNS, ORG_ID_SOURCES
+from trellis.organisations.domain.importing import MAX_BYTES, MAX_ROWS
+from trellis.organisations.forms.imports import ImportUploadForm
+from trellis.organisations.models import ImportJob, ImportStatus, LegalForm, Sector
+from trellis.places import selectors as places
+
+PROBLEMS_PER_PAGE = 200
+SUMMARY_PROBLEMS = 10
+
+
+def _require_manager(request: HttpRequest) -> None:
+    decision = perms.can_manage_directory(request.user)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+def _add_errors(form: ImportUploadForm, exc: TrellisError) -> None:
+    if isinstance(exc, DeniedByService):
+        raise PermissionDenied(exc.message)
+    errors = getattr(exc, "errors", None) or {exc.field or "__all__": [exc.message]}
+    for key, messages_ in errors.items():
+        for message in messages_:
+            form.add_error(key if key in form.fields else None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = importing.organisations_import_preview(
+                actor=request.user,
+                file_name=upload.name,
+                content=upload.read(),
+                update_existing=form.cleaned_data["update_existing"],
+            )
+        except TrellisError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("organisations:import_job", public_id=job.public_id)
+    context = {
+        "form": form,
+        "columns": COLUMNS,
+        "org_id_sources": ORG_ID_SOURCES,
+        "legal_forms": LegalForm.choices,
+        "sectors": Sector.choices,
+        "service_types": selectors.service_types(),
+        "client_groups": selectors.client_groups(),
+        "wards": places.wards().order_by("place__name", "name"),
+        "recent": importing.import_jobs_recent(actor=request.user),
+        "max_rows": MAX_ROWS,
+        "max_mb": MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "organisations/import.html", context)
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> FileResponse:
+    _require_manager(request)
+    content = resources.files("trellis.organisations").joinpath("data/import_template.csv").read_bytes()
+    return FileResponse(
+        BytesIO(content), as_attachment=True, filename="organisations-import-template.csv", content_type="text/csv"
+    )
+
+
+def _job_context(request: HttpRequest, job: ImportJob) -> dict:
+    done, total = importing.import_job_progress(job)
+    context: dict = {
+        "job": job,
+        "done": done,
+        "total": total,
+        "percent": done * 100 // total if total else 0,
+        "statuses": ImportStatus,
+    }
+    if job.status == ImportStatus.FAILED:
+        page = Paginator(job.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            page=page,
+            problem_count=len(job.problems),
+            summary=job.problems[:SUMMARY_PROBLEMS] if page.number == 1 else [],
+        )
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_job(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    _require_manager(request)
+    job = importing.import_job_get_for(actor=request.user, public_id=public_id)
+    if request.method == "POST":
+        try:
+            importing.organisations_import_confirm(actor=request.user, job=job)
+        except DeniedByService as exc:
+            raise PermissionDenied(exc.message) from exc
+        except TrellisError as exc:
+            messages.error(request, exc.message)
+        return redirect("organisations:import_job", public_id=job.public_id)
+    return render(request, "organisations/import_job.html", _job_context(request, job))
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The progress fragment that htmx polls; without htmx, the whole page."""
+    _require_manager(request)
+    job = importing.import_job_get_for(actor=request.user, public_id=public_id)
+    if not getattr(request, "htmx", False):
+        return redirect("organisations:import_job", public_id=job.public_id)
+    return render(request, "organisations/import_progress.html", _job_context(request, job))
+
+
+urlpatterns = [
+    path("import/", import_start, name="import"),
+    path("import/template.csv", import_template, name="import_template"),
+    path("import/<uuid:public_id>/", import_job, name="import_job"),
+    path("import/<uuid:public_id>/progress/", import_progress, name="import_progress"),
+]

@@ -1,0 +1,129 @@
+"""A small charity's provider admin keeps their organisation's profile and evidence up to date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import sign_in, submit, visit
+from trellis.core.domain.roles import Role
+from trellis.core.models import Membership
+from trellis.demo.pdf import simple_pdf
+from trellis.organisations.models import EvidenceDocument, EvidenceStatus, Organisation
+
+pytestmark = pytest.mark.browser
+
+NEW_DESCRIPTION = (
+    "A membership pantry for families on low incomes: fresh food, money advice and a weekly cook-and-eat session."
+)
+
+
+def _their_organisation(email: str) -> Organisation:
+    return Membership.objects.get(person__email=email, role=Role.PROVIDER_ADMIN).organisation
+
+
+def test_provider_admin_edits_the_profile_and_uploads_evidence(
+    page: Page, demo_place, demo_email, demo_password
+) -> None:
+    email = demo_email("Provider admin")
+    org = _their_organisation(email)
+    new_volunteers = (org.volunteer_count or 0) + 7
+    ward = org.place.wards.exclude(pk__in=org.wards.all()).order_by("name").first()
+    assert ward is not None, "the demo organisation should have a ward it does not yet work in"
+    wards_before = set(org.wards.values_list("name", flat=True))
+
+    sign_in(page, email, demo_password)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+
+    # Their organisation, from the roles on their account page.
+    submit(page, page.get_by_role("link", name=org.name, exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(org.name)
+
+    # Edit the profile: description, volunteers, one more ward.
+    submit(page, page.get_by_role("link", name=f"Edit this profile of {org.name}"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit your profile")
+    page.get_by_label("What your organisation does").fill(NEW_DESCRIPTION)
+    page.get_by_label(re.compile(r"^Volunteers")).fill(str(new_volunteers))
+    ward_box = page.get_by_role("group", name="Wards you work in").get_by_label(ward.name, exact=True)
+    expect(ward_box).not_to_be_checked()
+    ward_box.check()
+    submit(page, page.get_by_role("button", name="Save changes"))
+
+    # Back on the public page, with a success banner and the new values.
+    expect(page.get_by_role("heading", level=1)).to_have_text(org.name)
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("profile has been updated")
+    main = page.locator("main")
+    expect(main).to_contain_text(NEW_DESCRIPTION)
+    expect(main).to_contain_text(str(new_volunteers))
+    expect(main).to_contain_text(ward.name)
+
+    org.refresh_from_db()
+    assert org.description == NEW_DESCRIPTION
+    assert org.volunteer_count == new_volunteers
+    assert set(org.wards.values_list("name", flat=True)) == wards_before | {ward.name}
+
+    # Evidence: upload a real PDF with its kind, title and expiry date.
+    submit(page, page.get_by_role("link", name=f"Accreditation evidence for {org.name}"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evidence and accreditation")
+    documents_before = EvidenceDocument.objects.filter(organisation=org).count()
+    expiry = date(date.today().year + 1, 3, 31)
+    title = "Employers' liability insurance 2026 to 2027"
+    pdf = simple_pdf([title, f"Insured: {org.name}", f"Valid until {expiry:%d %B %Y}"])
+
+    page.get_by_label("What kind of document is it?").select_option(label="Employers' liability insurance certificate")
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("Day").fill(str(expiry.day))
+    page.get_by_label("Month").fill(str(expiry.month))
+    page.get_by_label("Year").fill(str(expiry.year))
+    page.get_by_label("Upload a file").set_input_files(
+        files=[{"name": "employers-liability.pdf", "mimeType": "application/pdf", "buffer": pdf}]
+    )
+    submit(page, page.get_by_role("button", name="Upload document"))
+
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("has been uploaded")
+    row = page.get_by_role("row").filter(has_text="Employers' liability insurance certificate")
+    expect(row).to_contain_text("Awaiting verification")
+    expect(row).to_contain_text(title)
+
+    doc = EvidenceDocument.objects.get(organisation=org, title=title)
+    assert doc.kind == "employers_liability_insurance"
+    assert doc.status == EvidenceStatus.PENDING
+    assert doc.expires_on == expiry
+    assert doc.content_type == "application/pdf"
+    assert doc.file.read() == pdf
+    assert EvidenceDocument.objects.filter(organisation=org).count() == documents_before + 1
+
+
+def test_a_program_disguised_as_a_pdf_is_refused_and_nothing_is_stored(
+    page: Page, demo_place, demo_email, demo_password
+) -> None:
+    email = demo_email("Provider admin")
+    org = _their_organisation(email)
+    documents_before = list(EvidenceDocument.objects.filter(organisation=org).values_list("pk", "superseded_at"))
+    title = "Safeguarding policy (new)"
+
+    sign_in(page, email, demo_password)
+    visit(page, f"/directory/{org.slug}/evidence/")
+    page.get_by_label("What kind of document is it?").select_option(label="Safeguarding policy")
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("Upload a file").set_input_files(
+        files=[{"name": "policy.pdf", "mimeType": "application/pdf", "buffer": b"\x7fELF" + bytes(100)}]
+    )
+    submit(page, page.get_by_role("button", name="Upload document"))
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("not a document")
+    expect(page).to_have_title(f"Error: Evidence and accreditation – {org.name} – Trellis")
+    # The error links to the file field, which says the same beside it.
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("Upload a file")).to_be_focused()
+    expect(page.locator("main")).not_to_contain_text(title.replace(" (new)", " (new)") + " ")  # not listed anywhere
+
+    assert not EvidenceDocument.objects.filter(organisation=org, title=title).exists()
+    after = list(EvidenceDocument.objects.filter(organisation=org).values_list("pk", "superseded_at"))
+    assert after == documents_before, "a refused upload must not add or replace any document"
