@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "ninja",  # serves the API docs (Swagger UI) from its bundled static files, not a CDN
     "rules.apps.AutodiscoverRulesConfig",

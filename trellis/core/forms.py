@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import django.forms as django_forms
 from django import forms
-from django.conf import settings
-from django.forms.renderers import DjangoTemplates
-from django.utils.functional import cached_property
+from django.forms.renderers import TemplatesSetting
 
 WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "govuk-textarea",
@@ -20,24 +15,12 @@ WIDGET_CLASSES: dict[type, str] = {
 }
 
 
-class GovukFormRenderer(DjangoTemplates):
-    """Django's form renderer, also looking in the project's template folders (where the GOV.UK
-    form and field templates live) before Django's own widget templates."""
+class GovukFormRenderer(TemplatesSetting):
+    """Renders forms with the project's template engine ("django.forms" is an installed app, so
+    Django's widget templates are found too), drawing fields with the GOV.UK templates."""
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
-
-    @cached_property
-    def engine(self):
-        dirs = [d for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
-        return self.backend(
-            {
-                "APP_DIRS": True,
-                "DIRS": [*dirs, Path(django_forms.__file__).parent / self.backend.app_dirname],
-                "NAME": "djangoforms",
-                "OPTIONS": {},
-            }
-        )
 
 
 def widget_kind(widget: forms.Widget) -> str:
@@ -82,11 +65,17 @@ class GovukFormMixin:
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                field = self.fields[name]  # type: ignore[attr-defined]
+                widget = field.widget
                 kind = getattr(widget, "kind", "input")
                 if kind in {"input", "textarea", "select", "file"}:
                     widget.attrs["class"] += f" govuk-{'input' if kind == 'input' else kind}--error"
                 widget.attrs["aria-invalid"] = "true"
+                if kind not in {"checkboxes", "radios"}:
+                    # The hint (Django's "<id>_helptext") and the error message both describe the input.
+                    auto_id = self[name].auto_id  # type: ignore[index]
+                    described = [f"{auto_id}_helptext"] if field.help_text else []
+                    widget.attrs["aria-describedby"] = " ".join([*described, f"{auto_id}-error"])
 
 
 class Form(GovukFormMixin, forms.Form):

@@ -119,11 +119,13 @@ def search(filters: DirectoryFilters, *, sort: str = "") -> QuerySet[Organisatio
         qs = qs.annotate(
             income_band_order=Case(
                 *[When(income_band=b.value, then=Value(i)) for i, b in enumerate(BAND_ORDER)],
-                default=Value(len(BAND_ORDER)),
+                default=None,
                 output_field=IntegerField(),
             )
         )
-        return qs.order_by(order, "name", "id")
+        by_size = F("income_band_order")
+        size_order = by_size.desc(nulls_last=True) if order.startswith("-") else by_size.asc(nulls_last=True)
+        return qs.order_by(size_order, "name", "id")
     if "active_locally_since_rank" in order:
         return qs.order_by(F("active_locally_since").asc(nulls_last=True), "name", "id")
     return qs.order_by(order, "id")

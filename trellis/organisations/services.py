@@ -128,7 +128,10 @@ def _apply(org: Organisation, changes: dict[str, Any]) -> dict[str, list[Any]]:
             org.vat_number = parse_vat_number(org.vat_number)
         except InvalidIdentifier as exc:
             raise ValidationFailed(str(exc), errors={"vat_number": [str(exc)]}, field="vat_number") from exc
-    org.income_band = income_band(org.annual_income)
+    try:
+        org.income_band = income_band(org.annual_income)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), errors={"annual_income": [str(exc)]}, field="annual_income") from exc
     return diff
 
 

@@ -6,11 +6,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-from pathlib import Path
-
 from django import forms, template
-from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 from trellis.core.forms import WIDGET_CLASSES, GovukFormRenderer, widget_kind
@@ -18,16 +14,7 @@ from trellis.core.forms import WIDGET_CLASSES, GovukFormRenderer, widget_kind
 register = template.Library()
 
 
-class _ProjectRenderer(GovukFormRenderer):
-    """The GOV.UK renderer, able to find the project's form templates as well as Django's widget templates."""
-
-    @cached_property
-    def engine(self):
-        dirs = [Path(forms.__file__).parent / "templates", *settings.TEMPLATES[0]["DIRS"]]
-        return self.backend({"APP_DIRS": True, "DIRS": dirs, "NAME": "trellis-govuk-forms", "OPTIONS": {}})
-
-
-_RENDERER = _ProjectRenderer()
+_RENDERER = GovukFormRenderer()
 
 #: Input widths by input type or field name (GOV.UK: size the input to the answer expected).
 _WIDTHS = {

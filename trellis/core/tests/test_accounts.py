@@ -111,6 +111,7 @@ def test_wrong_password_shows_an_error_summary_and_does_not_sign_in(client, prov
     response = client.post(LOGIN, {"login": provider_admin.email, "password": "not-the-password"})
     page = assert_govuk_page(response)
     assert page.error_summary
+    assert page.title.strip().startswith("Error: Sign in")
     assert "There is a problem" in response.content.decode()
     assert signed_in_as(client) is None
 

@@ -62,15 +62,15 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     # The form checks its input against a copy, so a refused edit leaves the page's record as it was.
     draft = Organisation.objects.get(pk=org.pk)
     place_name = org.place.name if org.place else settings.TRELLIS_PLACE_NAME
-    form = ProfileForm(request.POST or None, instance=draft, place_name=place_name)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=draft, place_name=place_name)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(actor=request.user, organisation=org, changes=form.changes())
+            updated = services.organisation_update(actor=request.user, organisation=org, changes=form.changes())
         except TrellisError as exc:
             _show_errors(form, exc, {"org_id": "other_identifiers"})
         else:
-            messages.success(request, f"{org.name}’s profile has been updated.")
-            return redirect("organisations:detail", slug=org.slug)
+            messages.success(request, f"{updated.name}’s profile has been updated.")
+            return redirect("organisations:detail", slug=updated.slug)
     return render(request, "organisations/edit.html", {"organisation": org, "form": form})
 
 
@@ -170,7 +170,7 @@ def evidence_download(request: HttpRequest, public_id) -> FileResponse:
         handle = doc.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404("The file is missing") from exc
-    if roles.is_staff_member(request.user) and not perms.is_member_of(request.user, doc.organisation):
+    if roles.is_staff_member(request.user):  # council staff looking at a provider's documents
         audit_record(
             actor=request.user,
             verb="evidence.downloaded",
@@ -186,7 +186,8 @@ def evidence_download(request: HttpRequest, public_id) -> FileResponse:
 # --- Verification (commissioners) -----------------------------------------------------------
 
 
-def can_use_verification_queue(actor) -> Decision:
+def _can_use_verification_queue(actor) -> Decision:
+    """Who may open the queue (the check per document is perms.can_verify_evidence)."""
     if not (roles.has_role(actor, Role.COMMISSIONER) or roles.is_platform_admin(actor)):
         return deny("Only commissioners can verify evidence.")
     return allow("Commissioners verify accreditation evidence.")
@@ -195,7 +196,7 @@ def can_use_verification_queue(actor) -> Decision:
 @login_required
 @require_GET
 def verification_queue(request: HttpRequest) -> HttpResponse:
-    _require(can_use_verification_queue(request.user))
+    _require(_can_use_verification_queue(request.user))
     today = timezone.localdate()
     context = {
         "awaiting": selectors.evidence_awaiting_verification(),
@@ -211,7 +212,7 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest, public_id) -> HttpResponse:
     doc = selectors.evidence_get_for(actor=request.user, public_id=public_id)
     _require(perms.can_verify_evidence(request.user, doc))
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.evidence_review(
@@ -242,7 +243,7 @@ def verify(request: HttpRequest, public_id) -> HttpResponse:
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     org = selectors.organisation_get_for(actor=request.user, slug=slug)
     _require(perms.can_edit_organisation(request.user, org))
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.organisation_member_add(
