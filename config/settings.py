@@ -207,6 +207,7 @@ TRELLIS_NAV = [
     ("Partner finder", "organisations:partner_requests", "all"),
     ("Consortia", "organisations:consortia", "all"),
     ("Evidence to verify", "organisations:verification_queue", "staff"),
+    ("Import", "organisations:import", "staff"),
     ("Your account", "core:dashboard", "signed_in"),
     ("Inbox", "core:inbox", "signed_in"),
     ("Sign in", "account_login", "signed_out"),
