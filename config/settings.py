@@ -200,13 +200,13 @@ LOGGING = {
 TRELLIS_DEMO_PASSWORD = env.str("TRELLIS_DEMO_PASSWORD", default="northbridge-demo")
 FORM_RENDERER = "trellis.core.forms.GovukFormRenderer"
 
-# The service navigation: (label, URL name, who sees it: all | signed_in | signed_out | staff).
+# The service navigation: (label, URL name, who sees it: all | signed_in | signed_out | staff | commissioner).
 TRELLIS_NAV = [
     ("Provider directory", "organisations:directory", "all"),
     ("Local sector profile", "places:profile_default", "all"),
     ("Partner finder", "organisations:partner_requests", "all"),
     ("Consortia", "organisations:consortia", "all"),
-    ("Evidence to verify", "organisations:verification_queue", "staff"),
+    ("Evidence to verify", "organisations:verification_queue", "commissioner"),
     ("Import", "organisations:import", "staff"),
     ("Your account", "core:dashboard", "signed_in"),
     ("Inbox", "core:inbox", "signed_in"),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from trellis.core import roles
+from trellis.core.domain.roles import Role
 from trellis.core.selectors import unread_count
 
 
@@ -16,6 +17,10 @@ def trellis(request):
         if audience == "signed_out" and signed_in:
             continue
         if audience == "staff" and not roles.is_staff_member(user):
+            continue
+        if audience == "commissioner" and not (
+            roles.has_role(user, Role.COMMISSIONER) or roles.is_platform_admin(user)
+        ):
             continue
         try:
             url = reverse(url_name)

@@ -72,6 +72,15 @@ def can_verify_evidence(actor, document) -> Decision:
     return allow("Commissioners verify accreditation evidence.")
 
 
+def can_use_verification_queue(actor) -> Decision:
+    """Open the queue of evidence awaiting verification (each document: can_verify_evidence)."""
+    if not _signed_in(actor):
+        return deny(SIGN_IN)
+    if roles.has_role(actor, Role.COMMISSIONER) or roles.is_platform_admin(actor):
+        return allow("Commissioners verify accreditation evidence.")
+    return deny("Only commissioners can verify evidence.")
+
+
 def can_manage_directory(actor) -> Decision:
     """Add organisations and import supplier lists."""
     if not _signed_in(actor):

@@ -184,10 +184,10 @@ def organisation_create(
     return org
 
 
-@transaction.atomic
-def organisation_update(*, actor: Person, organisation: Organisation, changes: dict[str, Any]) -> Organisation:
-    """Edit a profile. Only the fields given change; nothing is saved if anything is invalid."""
-    require(perms.can_edit_organisation(actor, organisation))
+def _update(
+    *, actor: Person | None, organisation: Organisation, changes: dict[str, Any], audit_extra: dict[str, Any]
+) -> tuple[Organisation, dict[str, list[Any]]]:
+    """Apply changes to an entry (inside the caller's transaction); returns it and what changed."""
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     diff = _apply(org, changes)
     if "other_identifiers" in changes:
@@ -202,8 +202,15 @@ def organisation_update(*, actor: Person, organisation: Organisation, changes: d
     org.save()
     _set_m2m(org, changes, diff)
     if diff:
-        audit_record(actor=actor, verb="organisation.updated", target=org, data={"changes": diff})
-    return org
+        audit_record(actor=actor, verb="organisation.updated", target=org, data={"changes": diff, **audit_extra})
+    return org, diff
+
+
+@transaction.atomic
+def organisation_update(*, actor: Person, organisation: Organisation, changes: dict[str, Any]) -> Organisation:
+    """Edit a profile. Only the fields given change; nothing is saved if anything is invalid."""
+    require(perms.can_edit_organisation(actor, organisation))
+    return _update(actor=actor, organisation=organisation, changes=changes, audit_extra={})[0]
 
 
 def _organisation_admins(org: Organisation) -> list[Person]:
@@ -627,19 +634,5 @@ def organisation_update_from_import(
     whether anything changed."""
     if check_permission:
         require(perms.can_manage_directory(actor))
-    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    diff = _apply(org, changes)
-    if "other_identifiers" in changes:
-        values = [normalise_org_id(x, "other_identifiers") for x in changes["other_identifiers"] if x.strip()]
-        _check_identifiers_free(values, exclude_pk=org.pk)
-        current = sorted(org.other_identifiers.values_list("identifier", flat=True))
-        if sorted(values) != current:
-            org.other_identifiers.all().delete()
-            OtherIdentifier.objects.bulk_create([OtherIdentifier(organisation=org, identifier=v) for v in values])
-            diff["other_identifiers"] = [current, sorted(values)]
-    _validate(org)
-    org.save()
-    _set_m2m(org, changes, diff)
-    if diff:
-        audit_record(actor=actor, verb="organisation.updated", target=org, data={"changes": diff, "source": "import"})
+    org, diff = _update(actor=actor, organisation=organisation, changes=changes, audit_extra={"source": "import"})
     return org, bool(diff)

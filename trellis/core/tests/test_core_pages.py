@@ -111,3 +111,35 @@ def test_pagination_marks_the_current_page_deep_in_a_long_list(rf):
     assert 'aria-label="Page 10" aria-current="page"' in html
     assert "q=food&amp;page=9" in html and "q=food&amp;page=11" in html and "page=25" in html
     assert "&ctdot;" in html  # pages left out are shown as an ellipsis
+
+
+@pytest.mark.django_db
+def test_navigation_shows_verification_only_to_commissioners(client, commissioner, procurement_officer):
+    client.force_login(commissioner)
+    assert "Evidence to verify" in client.get("/").content.decode()
+    client.force_login(procurement_officer)
+    body = client.get("/").content.decode()
+    assert "Evidence to verify" not in body and "Import" in body
+
+
+def test_form_fields_render_govuk_markup_with_linked_hint_and_error():
+    import re
+
+    from django import forms as dj_forms
+
+    from trellis.core.forms import Form
+
+    class Example(Form):
+        name = dj_forms.CharField(label="Organisation name", help_text="As registered")
+        kind = dj_forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=dj_forms.RadioSelect)
+
+    form = Example(data={"name": "", "kind": "z"})
+    assert not form.is_valid()
+    html = str(form)
+    assert 'class="govuk-form-group govuk-form-group--error"' in html
+    assert 'id="id_name_helptext" class="govuk-hint"' in html and 'id="id_name-error"' in html
+    described = re.search(r'<input[^>]*name="name"[^>]*>', html).group(0)
+    assert 'aria-describedby="id_name_helptext id_name-error"' in described
+    assert "govuk-input--error" in described and 'aria-invalid="true"' in described
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">' in html
+    assert "govuk-radios__input" in html

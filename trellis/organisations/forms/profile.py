@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from trellis.core.domain.roles import Role
-from trellis.core.forms import Form, GovukFormRenderer, ModelForm
+from trellis.core.forms import Form, ModelForm
 from trellis.organisations.domain.accreditation import EVIDENCE_LABELS, TIER_ADDS, Tier
 from trellis.organisations.models import ClientGroup, Organisation, ServiceType
 from trellis.organisations.services import M2M_FIELDS, PROFILE_FIELDS
 from trellis.places.selectors import wards as place_wards
 
 NUMERIC = {"inputmode": "numeric", "spellcheck": "false"}
-
-
-class ProjectTemplatesRenderer(GovukFormRenderer):
-    """The GOV.UK renderer, finding the project's form templates as well as Django's widget templates."""
-
-    @cached_property
-    def engine(self):
-        dirs = [Path(forms.__file__).parent / "templates", *settings.TEMPLATES[0]["DIRS"]]
-        return self.backend({"APP_DIRS": True, "DIRS": dirs, "NAME": "trellis-forms", "OPTIONS": {}})
-
-
-RENDERER = ProjectTemplatesRenderer()
 
 
 class PoundsField(forms.DecimalField):
@@ -106,7 +91,6 @@ class ProfileForm(ModelForm):
     """Everything a provider admin may change about their organisation. The org-id is not here:
     it is how other systems know the organisation, so only a platform admin changes it."""
 
-    default_renderer = RENDERER
 
     other_identifiers = forms.CharField(
         label="Other identifiers",
@@ -302,7 +286,6 @@ def evidence_kind_choices() -> list[tuple[str, str]]:
 
 
 class EvidenceUploadForm(Form):
-    default_renderer = RENDERER
 
     kind = forms.ChoiceField(
         label="What kind of document is it?",
@@ -338,7 +321,6 @@ class EvidenceUploadForm(Form):
 
 
 class ReviewForm(Form):
-    default_renderer = RENDERER
 
     decision = forms.ChoiceField(
         label="Your decision",
@@ -365,7 +347,6 @@ class ReviewForm(Form):
 
 
 class MemberAddForm(Form):
-    default_renderer = RENDERER
 
     email = forms.EmailField(
         label="E-mail address",

@@ -17,7 +17,7 @@ from trellis.core import roles
 from trellis.core.domain.roles import Role
 from trellis.core.errors import PermissionDenied as DeniedByService
 from trellis.core.errors import TrellisError
-from trellis.core.permissions import Decision, allow, deny
+from trellis.core.permissions import Decision
 from trellis.core.services import audit_record
 from trellis.organisations import permissions as perms
 from trellis.organisations import selectors, services
@@ -186,17 +186,10 @@ def evidence_download(request: HttpRequest, public_id) -> FileResponse:
 # --- Verification (commissioners) -----------------------------------------------------------
 
 
-def _can_use_verification_queue(actor) -> Decision:
-    """Who may open the queue (the check per document is perms.can_verify_evidence)."""
-    if not (roles.has_role(actor, Role.COMMISSIONER) or roles.is_platform_admin(actor)):
-        return deny("Only commissioners can verify evidence.")
-    return allow("Commissioners verify accreditation evidence.")
-
-
 @login_required
 @require_GET
 def verification_queue(request: HttpRequest) -> HttpResponse:
-    _require(_can_use_verification_queue(request.user))
+    _require(perms.can_use_verification_queue(request.user))
     today = timezone.localdate()
     context = {
         "awaiting": selectors.evidence_awaiting_verification(),
