@@ -103,10 +103,23 @@ def other_provider_admin(other_charity):
     return _person_with(Role.PROVIDER_ADMIN, other_charity, full_name="Gareth Lloyd")
 
 
+def _ensure_reference_data():
+    """Data that migrations load (the vocabularies) is gone after a transactional test's flush:
+    put it back, so tests do not depend on which ran before them in the same worker."""
+    from django.apps import apps
+
+    from trellis.organisations.models import ServiceType
+    from trellis.organisations.vocabularies import load_vocabularies
+
+    if not ServiceType.objects.exists():
+        load_vocabularies(lambda name: apps.get_model("organisations", name))
+
+
 @pytest.fixture(autouse=True)
 def _audit_guards(request):
     """Keep the append-only triggers on SQLite in every test, yet let transactional tests
-    (live server, browser journeys) flush their data afterwards, as Django's test runner must."""
+    (live server, browser journeys) flush their data afterwards, as Django's test runner must;
+    and make sure the reference data loaded by migrations is there."""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(
         {"live_server", "transactional_db"} & set(request.fixturenames) or (marker and marker.kwargs.get("transaction"))
@@ -123,6 +136,7 @@ def _audit_guards(request):
         with connection.cursor() as cursor:
             for sql in SQLITE_UP:
                 cursor.execute(sql)
+    _ensure_reference_data()
     yield
     if transactional and connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -116,11 +116,11 @@ def _save_failure(page, node_id: str) -> list[Path]:
 
 
 @pytest.fixture
-def page(request, browser, live_server, django_db_serialized_rollback):
+def page(request, browser, live_server):
     """A fresh browser tab on the live server (relative URLs work); evidence kept if the test fails.
 
-    The live server needs a transactional database, which is emptied after each test; serialized
-    rollback puts back what the migrations created (the service and client-group vocabularies)."""
+    The live server needs a transactional database, which is emptied after each test; the root
+    conftest puts back what the migrations created (the service and client-group vocabularies)."""
     context = browser.new_context(
         base_url=live_server.url,
         bypass_csp=True,  # lets the checks inject axe-core; the pages themselves run under the real CSP
@@ -137,13 +137,6 @@ def page(request, browser, live_server, django_db_serialized_rollback):
         for path in _save_failure(tab, request.node.nodeid):
             print(f"Saved {path.relative_to(ROOT)}")
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(settings):
-    """The demo people's passwords are hashed at every load: a fast hasher keeps journeys quick
-    (sign-in still goes through the real form and the real check)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def test_orm_refuses_to_update_or_delete():
         AuditEvent.objects.all().delete()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_database_refuses_to_update_or_delete():
     audit_record(actor=None, verb="a", target_type="x", target_id="1")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:

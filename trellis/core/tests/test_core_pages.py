@@ -43,9 +43,11 @@ def test_dashboard_lists_roles(client, provider_admin, charity):
     assert "Provider admin" in body and charity.name in body
 
 
-@pytest.mark.django_db(transaction=True)
-def test_notify_fills_inbox_and_sends_email_after_commit(resident, commissioner):
-    notify(recipients=[resident, commissioner], subject="Evidence to verify", body="Please look", url="/x/")
+@pytest.mark.django_db
+def test_notify_fills_inbox_and_sends_email_after_commit(django_capture_on_commit_callbacks, resident, commissioner):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[resident, commissioner], subject="Evidence to verify", body="Please look", url="/x/")
+        assert not Notification.objects.exists()  # nothing until the transaction commits
     assert Notification.objects.filter(subject="Evidence to verify").count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([resident.email, commissioner.email])
     assert all(n.emailed_at for n in Notification.objects.all())

@@ -4,22 +4,14 @@ SQLite: an FTS5 table kept in step by triggers. PostgreSQL: a GIN index on the t
 name and description, and a trigram index on names (pg_trgm).
 """
 
-import csv
-from importlib import resources
-
 from django.db import migrations
 
 from trellis.core.migration_tools import vendor_sql
+from trellis.organisations import vocabularies
 
 
 def load_vocabularies(apps, schema_editor):
-    for model_name, filename in (("ServiceType", "service_types.csv"), ("ClientGroup", "client_groups.csv")):
-        model = apps.get_model("organisations", model_name)
-        text = resources.files("trellis.organisations").joinpath(f"data/{filename}").read_text("utf-8")
-        for i, row in enumerate(csv.DictReader(text.splitlines())):
-            model.objects.update_or_create(
-                code=row["code"], defaults={"name": row["name"], "description": row["description"], "sort_order": i}
-            )
+    vocabularies.load_vocabularies(lambda name: apps.get_model("organisations", name))
 
 
 SQLITE_UP = [
