@@ -4,12 +4,13 @@
 #   scripts/postgres.sh start   installs PostgreSQL if missing, starts a fresh server, prints DATABASE_URL=…
 #   scripts/postgres.sh stop    stops it by its PID and removes its data
 #
-# State lives in var/postgres/ (data directory, socket, PID). Set PGPORT to choose the port (default 54329).
+# State lives in var/postgres-PORT/ (data directory, socket, PID). Set PGPORT to choose the port (default 54329).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-state="$here/var/postgres"
 port="${PGPORT:-54329}"
+state="$here/var/postgres-$port"
+
 
 find_bindir() {
   if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then

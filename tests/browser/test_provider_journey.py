@@ -12,7 +12,14 @@ from tests.browser.helpers import sign_in, submit
 from trellis.core.domain.roles import Role
 from trellis.core.models import Membership
 from trellis.demo.pdf import simple_pdf
-from trellis.organisations.models import EvidenceDocument, EvidenceStatus, Organisation
+from trellis.organisations.models import (
+    Consortium,
+    EvidenceDocument,
+    EvidenceStatus,
+    Organisation,
+    PartnerInterest,
+    PartnerRequest,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -118,3 +125,63 @@ def test_provider_admin_edits_the_profile_and_uploads_evidence(
     assert not EvidenceDocument.objects.filter(organisation=org, title=disguised_title).exists()
     after = list(EvidenceDocument.objects.filter(organisation=org).values_list("pk", "superseded_at"))
     assert after == documents_before, "a refused upload must not add or replace any document"
+
+
+def test_provider_admin_replies_to_a_partner_request_and_sets_up_a_consortium(
+    page: Page, demo_place, demo_email, demo_password
+) -> None:
+    email = demo_email("Provider admin")
+    org = _their_organisation(email)
+    request = (
+        PartnerRequest.objects.filter(is_open=True)
+        .exclude(organisation=org)
+        .exclude(interests__organisation=org)
+        .order_by("title")
+        .first()
+    )
+    assert request is not None, "the demo place should have an open partner request the pantry has not answered"
+    partner = (
+        Organisation.objects.filter(is_active=True, is_consortium=False).exclude(pk=org.pk).order_by("name").first()
+    )
+    consortium_name = "Brook Lane Food and Advice Partnership"
+
+    sign_in(page, email, demo_password)
+    submit(page, page.get_by_role("link", name="Partner finder"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partner finder")
+
+    # Reply to another organisation's request.
+    submit(page, page.get_by_role("link", name=request.title, exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(request.title)
+    message = "We run a weekly pantry in Brookfield and Ashworth and could host sessions there."
+    page.get_by_label("What would your organisation bring?").fill(message)
+    submit(page, page.get_by_role("button", name="Send your reply"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Your reply has been sent")
+    expect(page.locator("main")).to_contain_text(message)
+    assert PartnerInterest.objects.get(request=request, organisation=org).message == message
+
+    # Set up a consortium: first with shares that do not add up (refused, nothing created), then properly.
+    submit(page, page.get_by_role("link", name="Consortia", exact=True))
+    submit(page, page.get_by_role("link", name="Set up a consortium"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up a consortium")
+    page.get_by_label("Name of the consortium").fill(consortium_name)
+    page.get_by_label("What the consortium does").fill("Food, money advice and cooking skills on Brook Lane.")
+    page.get_by_label("One member leads and holds the contract").check()
+    rows = [(org, "Runs the pantry and holds the contract", "60"), (partner, "Delivers advice sessions", "30")]
+    for i, (member, role, share) in enumerate(rows, start=1):
+        page.get_by_label(f"Organisation of member {i}").select_option(label=f"{member.name} ({member.org_id})")
+        page.get_by_label(f"Role of member {i}").fill(role)
+        page.get_by_label(f"Share (%) of member {i}").fill(share)
+    submit(page, page.get_by_role("button", name="Set up the consortium"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("add up to 100%")
+    assert not Consortium.objects.filter(organisation__name=consortium_name).exists()
+
+    page.get_by_label("Share (%) of member 2").fill("40")
+    submit(page, page.get_by_role("button", name="Set up the consortium"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(consortium_name)
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("listed in the directory")
+
+    consortium = Consortium.objects.get(organisation__name=consortium_name)
+    assert consortium.lead == org
+    assert sorted((m.organisation.name, m.share_pct) for m in consortium.members.all()) == sorted(
+        [(org.name, 60), (partner.name, 40)]
+    )

@@ -27,6 +27,9 @@ def trellis(request):
         except NoReverseMatch:
             continue
         count = unread_count(actor=user) if url_name == "core:inbox" and signed_in else 0
-        active = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": label, "url": url, "active": active, "count": count})
+        items.append({"label": label, "url": url, "active": False, "count": count})
+    # The current section is the item whose address is the longest start of this page's address.
+    matching = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"trellis_nav": items, "trellis_place_name": settings.TRELLIS_PLACE_NAME}

@@ -65,17 +65,13 @@ class GovukFormMixin:
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]
-                field = self.fields[name]  # type: ignore[attr-defined]
-                widget = field.widget
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
                 kind = getattr(widget, "kind", "input")
                 if kind in {"input", "textarea", "select", "file"}:
                     widget.attrs["class"] += f" govuk-{'input' if kind == 'input' else kind}--error"
                 widget.attrs["aria-invalid"] = "true"
-                if kind not in {"checkboxes", "radios"}:
-                    # The hint (Django's "<id>_helptext") and the error message both describe the input.
-                    auto_id = self[name].auto_id  # type: ignore[index]
-                    described = [f"{auto_id}_helptext"] if field.help_text else []
-                    widget.attrs["aria-describedby"] = " ".join([*described, f"{auto_id}-error"])
+        # Django links each input to its hint ("<id>_helptext") and errors ("<id>_error") with
+        # aria-describedby when it renders; the field template gives those elements these ids.
 
 
 class Form(GovukFormMixin, forms.Form):

@@ -83,16 +83,12 @@ def prepare(form: forms.BaseForm) -> forms.BaseForm:
         bound = form[name]
         # The bound field may have been made during validation, copying the label and hint as they were then.
         bound.label, bound.help_text = field.label, field.help_text
-        described = [f"{bound.auto_id}-hint"] if field.help_text else []
         if name in errors:
-            described.append(f"{bound.auto_id}-error")
             widget.attrs["aria-invalid"] = "true"
         else:
             widget.attrs.pop("aria-invalid", None)
-        if described and kind not in {"checkboxes", "radios"}:
-            widget.attrs["aria-describedby"] = " ".join(described)
-        else:
-            widget.attrs.pop("aria-describedby", None)
+        # Django links the input to "<id>_helptext" and "<id>_error" when it renders (core/forms/field.html).
+        widget.attrs.pop("aria-describedby", None)
         widget.kind = kind  # read by core/forms/field.html
     form.renderer = _RENDERER
     return form

@@ -100,9 +100,11 @@ def test_revoke_unknown_or_already_revoked_prefix_fails(provider_admin):
     assert ApiToken.objects.get().revoked_at == revoked_at
 
 
-def test_the_console_script_exits_non_zero_on_a_bad_email(db, capsys):
+def test_the_console_script_exits_non_zero_on_a_bad_email(db, capsys, monkeypatch):
     from trellis.cli import main
 
+    # Django closes every connection when a command fails from the command line; keep the test's open.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     with pytest.raises(SystemExit) as exit_info:
         main(["api", "token", "create", "nobody@example.org", "--name", "x"])
     assert exit_info.value.code != 0

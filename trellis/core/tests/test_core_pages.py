@@ -137,11 +137,13 @@ def test_form_fields_render_govuk_markup_with_linked_hint_and_error():
 
     form = Example(data={"name": "", "kind": "z"})
     assert not form.is_valid()
+    form.add_error("name", "A second problem found by a service after validation")
     html = str(form)
+    assert 'id="id_name_error"' in html and "A second problem" in html
     assert 'class="govuk-form-group govuk-form-group--error"' in html
-    assert 'id="id_name_helptext" class="govuk-hint"' in html and 'id="id_name-error"' in html
+    assert 'id="id_name_helptext" class="govuk-hint"' in html and 'id="id_name_error"' in html
     described = re.search(r'<input[^>]*name="name"[^>]*>', html).group(0)
-    assert 'aria-describedby="id_name_helptext id_name-error"' in described
+    assert 'aria-describedby="id_name_helptext id_name_error"' in described
     assert "govuk-input--error" in described and 'aria-invalid="true"' in described
     assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">' in html
     assert "govuk-radios__input" in html

@@ -183,7 +183,7 @@ def test_an_executable_renamed_pdf_is_refused_and_nothing_is_stored(client, prov
     html = response.content.decode()
     assert "There is a problem" in html
     assert "The selected file is a Linux program, not a document. It has not been uploaded." in html
-    assert 'id="id_file-error"' in html
+    assert 'id="id_file_error"' in html
     assert not EvidenceDocument.objects.exists()
     assert stored_files() == []
     assert not Notification.objects.exists()
@@ -221,7 +221,7 @@ def test_bad_upload_details_get_a_clear_error_and_store_nothing(
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert f'id="id_{field}-error"' in html
+    assert f'id="id_{field}_error"' in html
     assert not EvidenceDocument.objects.exists()
     assert stored_files() == []
 
@@ -327,7 +327,7 @@ def test_not_accepting_needs_a_note_and_otherwise_changes_nothing(client, provid
     response = client.post(verify_url(doc), {"decision": "reject", "note": "  "})
     assert response.status_code == 200
     assert "Say why the document is not accepted" in response.content.decode()
-    assert 'id="id_note-error"' in response.content.decode()
+    assert 'id="id_note_error"' in response.content.decode()
     assert EvidenceDocument.objects.get(pk=doc.pk).status == EvidenceStatus.PENDING
     response = client.post(verify_url(doc), {"decision": "reject", "note": "It is not signed by a trustee."})
     assert response.status_code == 302
@@ -539,7 +539,9 @@ def test_a_bad_date_is_a_clear_error_and_sends_nothing(insurance, bad):
     assert not Notification.objects.exists()
 
 
-def test_the_console_script_exits_non_zero_on_a_bad_date(insurance, capsys):
+def test_the_console_script_exits_non_zero_on_a_bad_date(insurance, capsys, monkeypatch):
+    # Django closes every connection when a command fails from the command line; keep the test's open.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     with pytest.raises(SystemExit) as exit_info:
         trellis_main(["evidence", "remind", "--date", "2026-13-01"])
     assert exit_info.value.code != 0

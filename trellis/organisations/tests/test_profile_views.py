@@ -152,7 +152,7 @@ def test_an_invalid_vat_number_is_a_field_error_and_nothing_is_saved(client, pro
     html = response.content.decode()
     assert "There is a problem" in html
     assert "is not a valid VAT registration number: its check digits do not match" in html
-    assert 'id="id_vat_number-error"' in html
+    assert 'id="id_vat_number_error"' in html
     assert "<title>Error: " in html
     assert snapshot(charity) == before
     assert AuditEvent.objects.count() == events
@@ -164,7 +164,7 @@ def test_an_invalid_other_identifier_names_the_schemes_format(client, provider_a
     response = client.post(edit_url(charity), profile_post(charity, other_identifiers="GB-COH-AB12"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_other_identifiers-error"' in html
+    assert 'id="id_other_identifiers_error"' in html
     assert "is not a valid" in html and "GB-COH needs" in html
     assert snapshot(charity) == before
 
@@ -175,7 +175,7 @@ def test_an_identifier_another_organisation_holds_is_refused(client, provider_ad
     response = client.post(edit_url(charity), profile_post(charity, other_identifiers=other_charity.org_id))
     html = response.content.decode()
     assert f"is already used by {other_charity.name}".replace("'", "&#x27;") in html
-    assert 'id="id_other_identifiers-error"' in html
+    assert 'id="id_other_identifiers_error"' in html
     assert snapshot(charity) == before
 
 
@@ -197,7 +197,7 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(client, provider_admin
     response = client.post(edit_url(charity), profile_post(charity, **{field: value}))
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert f'id="id_{field}-error"' in response.content.decode()
+    assert f'id="id_{field}_error"' in response.content.decode()
     assert snapshot(charity) == before
 
 

@@ -1,0 +1,229 @@
+#!/usr/bin/env python
+"""Screenshots of Trellis's key pages for the user guides (docs/images/*.png).
+
+It starts nothing itself: point it at a running demo (`make run`, which serves the Northbridge
+demo place on http://127.0.0.1:8000), and it signs in as the demo people, opens each page in
+headless Chromium and saves a PNG. Desktop shots are 1280 pixels wide; one is taken on a
+390-pixel-wide phone screen.
+
+    .venv/bin/python scripts/screenshots.py                       # every shot, into docs/images/
+    .venv/bin/python scripts/screenshots.py --base-url http://127.0.0.1:8765 --only directory evidence
+
+Images are reduced to a 256-colour palette (the pages are flat colours) so each stays small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str  # file name without .png
+    who: str | None  # demo role label to sign in as ("Commissioner", "Provider admin"), or None
+    open: Callable  # open(page, people) -> None: go to the page and get it ready
+    height: int = 1100  # the shot's height: the page is cut off below this
+    viewport: dict | None = None
+
+
+def _go(path: str) -> Callable:
+    def go(page, people) -> None:
+        _goto(page, path)
+
+    return go
+
+
+def _goto(page, path: str) -> None:
+    response = page.goto(path, wait_until="load")
+    if response is None or response.status >= 400:
+        raise RuntimeError(f"{path} answered {response.status if response else 'nothing'}")
+
+
+def _own_organisation(page) -> str:
+    """The path of the signed-in person's organisation, from the roles on their account page."""
+    _goto(page, "/account/")
+    return page.locator("main table a").first.get_attribute("href")
+
+
+def _organisation(page, people) -> None:
+    _goto(page, _own_organisation(page))
+
+
+def _edit(page, people) -> None:
+    _goto(page, _own_organisation(page) + "edit/")
+
+
+def _evidence(page, people) -> None:
+    _goto(page, _own_organisation(page) + "evidence/")
+
+
+def _members(page, people) -> None:
+    _goto(page, _own_organisation(page) + "members/")
+
+
+def _directory_filtered(page, people) -> None:
+    _goto(page, "/directory/?q=food")
+    first_ward = page.locator("input[name=ward]").first.get_attribute("value")
+    _goto(page, f"/directory/?q=food&ward={first_ward}")
+
+
+def _provider_page(page, people) -> None:
+    """A provider's page as a commissioner sees it (with the private contact panel)."""
+    _goto(page, "/directory/?q=food")
+    _goto(page, page.locator(".trellis-results__item h3 a").first.get_attribute("href"))
+
+
+def _verify_document(page, people) -> None:
+    _goto(page, "/directory/verify/")
+    link = page.locator("main table a", has_text="Check").first
+    _goto(page, link.get_attribute("href"))
+
+
+def _partner_request(page, people) -> None:
+    _goto(page, "/directory/partners/")
+    _goto(page, page.locator("main a[href*='/directory/partners/'][href$='/']").last.get_attribute("href"))
+
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("home", None, _go("/"), height=900),
+    Shot("sign-in", None, _go("/accounts/login/"), height=1000),
+    Shot("sign-in-code", None, _go("/accounts/login/code/"), height=800),
+    Shot("account", "Provider admin", _go("/account/"), height=800),
+    Shot("two-factor", "Provider admin", _go("/accounts/2fa/"), height=800),
+    Shot("organisation", "Provider admin", _organisation, height=1300),
+    Shot("profile-edit", "Provider admin", _edit, height=1400),
+    Shot("evidence", "Provider admin", _evidence, height=1500),
+    Shot("members", "Provider admin", _members, height=1000),
+    Shot("partner-finder", "Provider admin", _go("/directory/partners/"), height=1100),
+    Shot("partner-request", "Provider admin", _partner_request, height=1200),
+    Shot("consortia", None, _go("/directory/consortia/"), height=1100),
+    Shot("directory", "Commissioner", _go("/directory/"), height=1300),
+    Shot("directory-filtered", "Commissioner", _directory_filtered, height=1300),
+    Shot("organisation-private", "Commissioner", _provider_page, height=1100),
+    Shot("verification-queue", "Commissioner", _go("/directory/verify/"), height=1100),
+    Shot("verify-document", "Commissioner", _verify_document, height=1300),
+    Shot("import", "Commissioner", _go("/directory/import/"), height=1300),
+    Shot("sector-profile", None, _go("/places/profile/"), height=1500),
+    Shot("phone-directory", None, _go("/directory/?q=food"), height=1400, viewport=PHONE),
+)
+
+
+def _compress(png: bytes) -> bytes:
+    """A 256-colour palette PNG: a fraction of the size, no visible difference for flat pages."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, format="PNG", optimize=True
+    )
+    return out.getvalue()
+
+
+def _sign_in(page, email: str, password: str) -> None:
+    _goto(page, "/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    if "/accounts/login/" in page.url:
+        raise RuntimeError(f"Could not sign in as {email}: is the demo place loaded (make demo)?")
+
+
+def _people() -> tuple[dict[str, str], str]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from trellis.demo import loader
+
+    return {label: email for label, _name, email, _org in loader.accounts()}, settings.TRELLIS_DEMO_PASSWORD
+
+
+def take(shots: list[Shot], base_url: str, out: Path) -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        raise SystemExit("Chromium is not installed: run `make browser-deps`.")
+    people, password = _people()
+    out.mkdir(parents=True, exist_ok=True)
+    failures = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        contexts: dict[tuple[str | None, int], object] = {}
+        for shot in shots:
+            viewport = shot.viewport or DESKTOP
+            key = (shot.who, viewport["width"])
+            if key not in contexts:
+                context = browser.new_context(
+                    base_url=base_url, viewport=viewport, locale="en-GB", timezone_id="Europe/London"
+                )
+                context.set_default_timeout(20_000)
+                if shot.who:
+                    _sign_in(context.new_page(), people[shot.who], password)
+                contexts[key] = context
+            page = contexts[key].new_page()
+            try:
+                shot.open(page, people)
+                page.wait_for_load_state("networkidle")
+                height = min(shot.height, page.evaluate("document.documentElement.scrollHeight"))
+                png = page.screenshot(
+                    full_page=True, clip={"x": 0, "y": 0, "width": viewport["width"], "height": height}
+                )
+                data = _compress(png)
+                (out / f"{shot.name}.png").write_bytes(data)
+                print(f"{shot.name}.png  {len(data) // 1024} KB  {page.url}")
+            except Exception as exc:
+                failures.append(f"{shot.name}: {exc}")
+                print(f"{shot.name}: FAILED {exc}", file=sys.stderr)
+            finally:
+                page.close()
+        browser.close()
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="the running demo (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images", help="folder for the PNG files")
+    names = ", ".join(s.name for s in SHOTS)
+    parser.add_argument("--only", nargs="*", metavar="NAME", help=f"take only these shots: {names}")
+    args = parser.parse_args(argv)
+    wanted = [s for s in SHOTS if not args.only or s.name in args.only]
+    unknown = set(args.only or []) - {s.name for s in SHOTS}
+    if unknown:
+        parser.error(f"no such shot: {', '.join(sorted(unknown))}")
+    failures = take(wanted, args.base_url.rstrip("/"), args.out)
+    if failures:
+        print(f"{len(failures)} shot(s) failed:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
