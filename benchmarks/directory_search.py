@@ -565,6 +565,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="postgres://user@host:port/db — creates and drops trellis_bench there")
     parser.add_argument("--explain", action="store_true", help="print the query plans of one query of each shape")
     args = parser.parse_args()
+    if args.orgs < 100 or args.queries < 4:
+        parser.error("use at least 100 organisations and 4 queries")
 
     target = choose_database(args.database_url)
     try:
