@@ -26,8 +26,15 @@ def test_demo_loads_a_realistic_place_once(capsys):
     orgs = Organisation.objects.filter(is_consortium=False)
     assert orgs.count() == len(data["organisations"]) >= 60
     forms = Counter(orgs.values_list("legal_form", flat=True))
-    for form in ("unincorporated_association", "cio", "charitable_company", "cic", "registered_society_housing",
-                 "private_company", "local_authority"):
+    for form in (
+        "unincorporated_association",
+        "cio",
+        "charitable_company",
+        "cic",
+        "registered_society_housing",
+        "private_company",
+        "local_authority",
+    ):
         assert forms[form] >= 1, form
     bands = Counter(orgs.values_list("income_band", flat=True))
     assert {"micro", "small", "medium", "large", "major"} <= set(bands)
@@ -47,12 +54,20 @@ def test_demo_loads_a_realistic_place_once(capsys):
     assert audit_verify()[1] is None
     assert not mail.outbox and not Notification.objects.exists()  # loading the demo messages nobody
 
-    counts = (Organisation.objects.count(), Person.objects.count(), EvidenceDocument.objects.count(),
-              AuditEvent.objects.count())
+    counts = (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        EvidenceDocument.objects.count(),
+        AuditEvent.objects.count(),
+    )
     call_command("demo", "load")
     assert "nothing new" in capsys.readouterr().out
-    assert counts == (Organisation.objects.count(), Person.objects.count(), EvidenceDocument.objects.count(),
-                      AuditEvent.objects.count())
+    assert counts == (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        EvidenceDocument.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 @pytest.mark.django_db

@@ -91,7 +91,6 @@ class ProfileForm(ModelForm):
     """Everything a provider admin may change about their organisation. The org-id is not here:
     it is how other systems know the organisation, so only a platform admin changes it."""
 
-
     other_identifiers = forms.CharField(
         label="Other identifiers",
         required=False,
@@ -286,7 +285,6 @@ def evidence_kind_choices() -> list[tuple[str, str]]:
 
 
 class EvidenceUploadForm(Form):
-
     kind = forms.ChoiceField(
         label="What kind of document is it?",
         choices=evidence_kind_choices,
@@ -321,7 +319,6 @@ class EvidenceUploadForm(Form):
 
 
 class ReviewForm(Form):
-
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("verify", "Verify"), ("reject", "Do not accept")],
@@ -347,7 +344,6 @@ class ReviewForm(Form):
 
 
 class MemberAddForm(Form):
-
     email = forms.EmailField(
         label="E-mail address",
         widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
