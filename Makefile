@@ -45,8 +45,9 @@ browser-deps: ## Install Debian's Chromium for browser journeys (if missing)
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: setup browser-deps ## Install what is missing and run the whole suite (lint, architecture, tests)
+test: setup browser-deps ## Install what is missing and run the whole suite (lint, types, architecture, tests)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/trellis makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms.renderers import TemplatesSetting
+
+from trellis.core.errors import PermissionDenied as ServiceDenied
+from trellis.core.errors import TrellisError
 
 WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "govuk-textarea",
@@ -80,3 +84,18 @@ class Form(GovukFormMixin, forms.Form):
 
 class ModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def show_service_errors(form: forms.BaseForm, exc: TrellisError, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's error on the form, each message beside the field it names (or above the form).
+
+    A refusal (``trellis.core.errors.PermissionDenied``) is not a form error: it becomes Django's
+    PermissionDenied, shown on the 403 page with its reason.
+    """
+    if isinstance(exc, ServiceDenied):
+        raise DjangoPermissionDenied(exc.message)
+    errors = getattr(exc, "errors", None) or {exc.field or "__all__": [exc.message]}
+    for key, messages in errors.items():
+        name = (field_map or {}).get(key, key)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)

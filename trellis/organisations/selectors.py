@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -76,7 +77,7 @@ class _SearchVectorMatch(Expression):
     def __init__(self, query: str) -> None:
         super().__init__()
         self.query = query
-        self.pk = F("pk")
+        self.pk: Any = F("pk")  # resolved to the table's column (with its alias) when the query compiles
 
     def get_source_expressions(self):
         return [self.pk]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trellis.core.errors import PermissionDenied as DeniedByService
 from trellis.core.errors import TrellisError
+from trellis.core.forms import show_service_errors
 from trellis.organisations import importing, selectors
 from trellis.organisations import permissions as perms
 from trellis.organisations.domain.import_columns import COLUMNS, ORG_ID_SOURCES
@@ -37,15 +38,6 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied(decision.reason)
 
 
-def _add_errors(form: ImportUploadForm, exc: TrellisError) -> None:
-    if isinstance(exc, DeniedByService):
-        raise PermissionDenied(exc.message)
-    errors = getattr(exc, "errors", None) or {exc.field or "__all__": [exc.message]}
-    for key, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(key if key in form.fields else None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
@@ -61,7 +53,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 update_existing=form.cleaned_data["update_existing"],
             )
         except TrellisError as exc:
-            _add_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             return redirect("organisations:import_job", public_id=job.public_id)
     context = {

@@ -16,6 +16,7 @@ from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES, Role
 from trellis.core.errors import PermissionDenied as ActionDenied
 from trellis.core.errors import ValidationFailed
+from trellis.core.forms import show_service_errors
 from trellis.organisations import permissions as perms
 from trellis.organisations import selectors, services
 from trellis.organisations.forms.partners import ConsortiumForm, InterestForm, PartnerRequestForm, PartnerSearchForm
@@ -30,15 +31,6 @@ NOT_A_PROVIDER_ADMIN = (
     "Only an admin of an organisation in the directory can set up a consortium. "
     "Ask your organisation's admin to set it up, or to make you an admin."
 )
-
-
-def _add_errors(form, exc: ValidationFailed) -> None:
-    """Show a service's validation errors on the form: on the field they name, or above the form."""
-    if not exc.errors:
-        form.add_error(None, exc.message)
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _acting_organisations(person) -> list:
@@ -94,7 +86,7 @@ def partner_request_new(request: HttpRequest) -> HttpResponse:
         except ActionDenied as exc:
             raise PermissionDenied(exc.message) from exc
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, "Your partner request is posted. Other organisations can now reply.")
             return redirect("organisations:partner_request", partner_request.public_id)
@@ -127,7 +119,7 @@ def partner_request(request: HttpRequest, public_id) -> HttpResponse:
             except ActionDenied as exc:
                 raise PermissionDenied(exc.message) from exc
             except ValidationFailed as exc:
-                _add_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 messages.success(request, f"Your reply has been sent to {req.organisation.name}.")
                 return redirect("organisations:partner_request", req.public_id)
@@ -206,7 +198,7 @@ def consortium_new(request: HttpRequest) -> HttpResponse:
         except ActionDenied as exc:
             raise PermissionDenied(exc.message) from exc
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, f"{consortium.organisation.name} is set up and listed in the directory.")
             return redirect("organisations:detail", consortium.organisation.slug)

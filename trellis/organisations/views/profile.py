@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trellis.core import roles
 from trellis.core.domain.roles import Role
-from trellis.core.errors import PermissionDenied as DeniedByService
 from trellis.core.errors import TrellisError
+from trellis.core.forms import show_service_errors
 from trellis.core.permissions import Decision
 from trellis.core.services import audit_record
 from trellis.organisations import permissions as perms
@@ -40,17 +40,6 @@ def _require(decision: Decision) -> None:
         raise PermissionDenied(decision.reason)
 
 
-def _show_errors(form, exc: TrellisError, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's errors on the form, each beside its field (or at the top)."""
-    if isinstance(exc, DeniedByService):
-        raise PermissionDenied(exc.message)
-    errors = getattr(exc, "errors", None) or {exc.field or "__all__": [exc.message]}
-    for key, messages_ in errors.items():
-        name = (field_map or {}).get(key, key)
-        for message in messages_:
-            form.add_error(name if name in form.fields else None, message)
-
-
 # --- Profile ---------------------------------------------------------------------------------
 
 
@@ -67,7 +56,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             updated = services.organisation_update(actor=request.user, organisation=org, changes=form.changes())
         except TrellisError as exc:
-            _show_errors(form, exc, {"org_id": "other_identifiers"})
+            show_service_errors(form, exc, {"org_id": "other_identifiers"})
         else:
             messages.success(request, f"{updated.name}’s profile has been updated.")
             return redirect("organisations:detail", slug=updated.slug)
@@ -137,7 +126,7 @@ def evidence(request: HttpRequest, slug: str) -> HttpResponse:
                         expires_on=form.cleaned_data["expires_on"],
                     )
                 except TrellisError as exc:
-                    _show_errors(form, exc)
+                    show_service_errors(form, exc)
                 else:
                     messages.success(
                         request, f"“{doc.title}” has been uploaded. A commissioner will check it and verify it."
@@ -212,7 +201,7 @@ def verify(request: HttpRequest, public_id) -> HttpResponse:
                 actor=request.user, document=doc, verified=form.verified, note=form.cleaned_data["note"]
             )
         except TrellisError as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             outcome = "verified" if form.verified else "marked as not accepted"
             messages.success(request, f"“{doc.title}” from {doc.organisation.name} has been {outcome}.")
@@ -247,7 +236,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                 full_name=form.cleaned_data["full_name"],
             )
         except TrellisError as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request,
