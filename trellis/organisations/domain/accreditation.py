@@ -188,3 +188,17 @@ def expiry_status(expires_on: date | None, today: date, soon_days: int = 30) -> 
     if expires_on <= today + timedelta(days=soon_days):
         return "expiring"
     return "current"
+
+
+def why_not_counted(status: str, expires_on: date | None, today: date) -> str:
+    """Why a held document does not yet count towards a tier ('' when it does).
+
+    ``status`` is the review status: "pending", "rejected" or "verified".
+    """
+    if status == "pending":
+        return "uploaded, awaiting verification"
+    if status == "rejected":
+        return "not accepted: upload a new one"
+    if expiry_status(expires_on, today) == "expired":
+        return "expired: upload the new one"
+    return ""

@@ -22,6 +22,7 @@ from trellis.organisations.domain.accreditation import (
     reminder_due,
     required_for,
     tier_reached,
+    why_not_counted,
 )
 from trellis.organisations.domain.sizes import IncomeBand
 
@@ -360,3 +361,19 @@ def test_a_reminder_due_is_always_one_of_the_schedule_and_nearer_than_the_last(e
         assert due in REMINDER_DAYS
         assert last is None or due < last
         assert (expires_on - today).days <= due
+
+
+@pytest.mark.parametrize(
+    ("status", "expires_in", "reason"),
+    [
+        ("pending", 100, "uploaded, awaiting verification"),
+        ("rejected", 100, "not accepted: upload a new one"),
+        ("verified", -1, "expired: upload the new one"),
+        ("verified", 0, ""),
+        ("verified", None, ""),
+    ],
+)
+def test_why_a_held_document_does_not_count(status, expires_in, reason):
+    today = date(2026, 11, 22)
+    expires_on = today + timedelta(days=expires_in) if expires_in is not None else None
+    assert why_not_counted(status, expires_on, today) == reason

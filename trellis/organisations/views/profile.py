@@ -27,9 +27,10 @@ from trellis.organisations.domain.accreditation import (
     TIER_LABELS,
     Tier,
     expiry_status,
+    why_not_counted,
 )
 from trellis.organisations.forms.profile import EvidenceUploadForm, MemberAddForm, ProfileForm, ReviewForm
-from trellis.organisations.models import EvidenceStatus, Organisation
+from trellis.organisations.models import Organisation
 
 EXPIRING_WITHIN_DAYS = 30
 
@@ -86,16 +87,8 @@ def _kind_rows(documents, today) -> list[dict]:
     return groups
 
 
-def _why_not_counted(doc, today) -> str:
-    if doc is None:
-        return ""
-    if doc.status == EvidenceStatus.PENDING:
-        return "uploaded, awaiting verification"
-    if doc.status == EvidenceStatus.REJECTED:
-        return "not accepted: upload a new one"
-    if expiry_status(doc.expires_on, today) == "expired":
-        return "expired: upload the new one"
-    return ""
+def _note(doc, today) -> str:
+    return why_not_counted(doc.status, doc.expires_on, today) if doc else ""
 
 
 @login_required
@@ -142,8 +135,7 @@ def evidence(request: HttpRequest, slug: str) -> HttpResponse:
         "history": selectors.evidence_history(organisation=org),
         "progress": progress,
         "missing": [
-            {"label": EVIDENCE_LABELS[k], "note": _why_not_counted(by_kind.get(k.value), today)}
-            for k in progress.missing_for_next
+            {"label": EVIDENCE_LABELS[k], "note": _note(by_kind.get(k.value), today)} for k in progress.missing_for_next
         ],
         "band": org.band_info,
         "form": form,
