@@ -47,7 +47,7 @@ def _names(items: Iterable[Any]) -> str:
 
 
 def _wards(org: Organisation) -> str:
-    names = _names(org.wards.all())
+    names = _names(org.listed_wards)
     if org.borough_wide:
         everywhere = f"Across {settings.TRELLIS_PLACE_NAME}"
         return f"{everywhere}; {names}" if names else everywhere
@@ -71,8 +71,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("staff", "Staff", lambda o: o.staff_count),
     Column("volunteers", "Volunteers", lambda o: o.volunteer_count),
     Column("wards", "Wards", _wards),
-    Column("service_types", "Service types", lambda o: _names(o.service_types.all())),
-    Column("client_groups", "Client groups", lambda o: _names(o.client_groups.all())),
+    Column("service_types", "Service types", lambda o: _names(o.listed_service_types)),
+    Column("client_groups", "Client groups", lambda o: _names(o.listed_client_groups)),
     Column("registered_office_local", "Registered office local", lambda o: o.registered_office_in_place),
     Column("active_locally_since", "Active locally since", lambda o: o.active_locally_since),
     Column("tier", "Accreditation tier", lambda o: o.tier.label),
@@ -97,8 +97,8 @@ def header(include_private: bool) -> list[str]:
 def rows(orgs: Iterable[Organisation], include_private: bool) -> Iterator[list[Cell]]:
     """One guarded row per organisation, in the order of ``header(include_private)``.
 
-    Give it organisations with their wards, service types and client groups prefetched
-    (``selectors.with_listing_data``) so a long list costs a fixed number of queries.
+    Give it organisations from ``selectors.with_listing_data`` (their ``listed_wards``, ``listed_service_types``
+    and ``listed_client_groups``), so a long list costs a fixed number of queries.
     """
     cols = columns(include_private)
     for org in orgs:
