@@ -9,7 +9,7 @@ ASSETS := frontend/build/trellis/trellis.css
 export DJANGO_SETTINGS_MODULE ?= config.settings
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint bench browser-deps demo clean
+.PHONY: help setup run test test-fast lint bench browser-deps system-deps demo clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ $(NODE_STAMP): package.json
 $(ASSETS): $(NODE_STAMP) frontend/trellis.scss frontend/build.mjs frontend/trellis.js
 	npm run --silent build
 
-setup: $(STAMP) $(ASSETS) ## Create .venv and install Python and front-end dependencies (safe to re-run)
+setup: $(STAMP) $(ASSETS) system-deps ## Create .venv and install Python, front-end and system dependencies (safe to re-run)
 	@mkdir -p var
 
 demo: setup ## Migrate the SQLite database and load the Northbridge demo place (idempotent)
@@ -38,6 +38,16 @@ demo: setup ## Migrate the SQLite database and load the Northbridge demo place (
 run: demo ## Set everything up and serve the demo on http://127.0.0.1:8000
 	@$(BIN)/trellis demo accounts
 	DEBUG=true $(BIN)/trellis runserver 127.0.0.1:8000
+
+system-deps: ## Install Debian's Pango, which WeasyPrint needs for PDFs (if missing)
+	@libs="$$( { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null )"; missing=""; \
+	echo "$$libs" | grep -q 'libpango-1.0.so.0' || missing="$$missing libpango-1.0-0"; \
+	echo "$$libs" | grep -q 'libpangoft2-1.0.so.0' || missing="$$missing libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing for PDFs…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 browser-deps: ## Install Debian's Chromium for browser journeys (if missing)
 	@command -v chromium >/dev/null || { \

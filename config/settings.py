@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "trellis.core",
     "trellis.places",
     "trellis.organisations",
+    "trellis.routes",
     "trellis.demo",
 ]
 
@@ -208,6 +209,7 @@ TRELLIS_NAV = [
     ("Local sector profile", "places:profile_default", "all"),
     ("Partner finder", "organisations:partner_requests", "all"),
     ("Consortia", "organisations:consortia", "all"),
+    ("Choose a route", "routes:start", "staff"),
     ("Evidence to verify", "organisations:verification_queue", "commissioner"),
     ("Import", "organisations:import", "staff"),
     ("Your account", "core:dashboard", "signed_in"),

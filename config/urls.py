@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("trellis.core.urls")),
     path("directory/", include("trellis.organisations.urls")),
     path("places/", include("trellis.places.urls")),
+    path("routes/", include("trellis.routes.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

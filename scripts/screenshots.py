@@ -105,6 +105,67 @@ def _partner_request(page, people) -> None:
     _goto(page, page.locator("main a[href*='/directory/partners/'][href$='/']").last.get_attribute("href"))
 
 
+def _route_answers(page, *, until: str = "") -> None:
+    """Answer the route advisor's questions for a befriending service, stopping at the page ``until``."""
+    _goto(page, "/routes/questions/need/")
+    steps = [
+        (
+            "need",
+            lambda: (
+                page.fill("#id_need_title", "Befriending for isolated older people"),
+                page.fill("#id_need_description", "Weekly visits and calls for people over 75 who live alone."),
+                page.check("input[name=service_types][value=befriending]"),
+                page.locator("input[name=wards]").first.check(),
+            ),
+        ),
+        ("purpose", lambda: page.check("input[name=purpose][value=buy_service]")),
+        ("category", lambda: page.check("input[name=service_category][value=light_touch]")),
+        ("authority", lambda: page.check("input[name=authority_class][value=sub_central]")),
+        ("value", lambda: (page.fill("#id_estimated_value_gbp", "950000"), page.fill("#id_duration_months", "36"))),
+        (
+            "start",
+            lambda: (
+                page.fill("#id_procurement_start_day", "1"),
+                page.fill("#id_procurement_start_month", "4"),
+                page.fill("#id_procurement_start_year", "2026"),
+            ),
+        ),
+        ("providers", lambda: None),  # filled in from the directory
+        ("incumbent", lambda: page.check("input[name=incumbent_scenario][value='0']")),
+        ("codesign", lambda: (page.check("#id_needs_codesign_0"), page.check("#id_innovation_1"))),
+        ("other-authorities", lambda: (page.check("input[value=none]"), page.check("#id_existing_framework_1"))),
+        (
+            "urgency",
+            lambda: (page.check("input[name=urgency][value=normal]"), page.check("input[name=risk][value=medium]")),
+        ),
+        ("direct-award", lambda: page.check("#id_direct_award_justification_0")),
+    ]
+    for slug, answer in steps:
+        if slug == until:
+            return
+        if f"/routes/questions/{slug}/" not in page.url:
+            raise RuntimeError(f"Expected the {slug} question, got {page.url}")
+        answer()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+
+
+def _route_question(page, people) -> None:
+    _route_answers(page, until="providers")
+
+
+def _route_result(page, people) -> None:
+    _route_answers(page)
+    _goto(page, "/routes/result/")
+
+
+def _route_decision(page, people) -> None:
+    _route_result(page, people)
+    _goto(page, "/routes/save/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save decision").click()
+
+
 SHOTS: tuple[Shot, ...] = (
     Shot("home", None, _go("/"), height=900),
     Shot("sign-in", None, _go("/accounts/login/"), height=1000),
@@ -125,6 +186,9 @@ SHOTS: tuple[Shot, ...] = (
     Shot("verify-document", "Commissioner", _verify_document, height=1300),
     Shot("import", "Commissioner", _go("/directory/import/"), height=1300),
     Shot("sector-profile", None, _go("/places/profile/"), height=1500),
+    Shot("route-question", "Commissioner", _route_question, height=1200),
+    Shot("route-result", "Commissioner", _route_result, height=1500),
+    Shot("route-decision", "Commissioner", _route_decision, height=1400),
     Shot("phone-directory", None, _go("/directory/?q=food"), height=1400, viewport=PHONE),
 )
 

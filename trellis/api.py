@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from trellis.core.errors import TrellisError
 from trellis.organisations.api import router as organisations_router
 from trellis.organisations.api import vocabulary_router
+from trellis.routes.api import router as routes_router
 
 api = NinjaAPI(
     title="Trellis API",
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 api.add_router("/organisations", organisations_router)
 api.add_router("/vocabularies", vocabulary_router)
+api.add_router("/routes", routes_router)
 
 
 def _problem(request, status: int, title: str, code: str, **extra):

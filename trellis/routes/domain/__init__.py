@@ -1,0 +1,85 @@
+"""The commissioning-route advisor: pure Python, no Django.
+
+    facts = Facts.from_dict(mapping)           # raises FactsInvalid naming each field
+    advice = advise(facts)                      # every route assessed, ranked and explained
+    advice.to_dict()                            # JSON-ready; money as numbers, keys ending in _gbp
+
+See docs/routes.md for the rules and their sources.
+"""
+
+from .advice import Advice, advise
+from .calendar import Standstill, is_working_day, standstill, working_days_after
+from .catalogue import ROUTES, Route, RouteInfo
+from .compact import CompactCheck, compact_checks
+from .costs import (
+    AssumptionsInvalid,
+    CompetingCost,
+    CostAssumptionRow,
+    CostAssumptions,
+    competing_cost,
+    cost_of_competing,
+    default_cost_assumptions,
+)
+from .facts import (
+    AuthorityClass,
+    CrossAuthority,
+    Facts,
+    FactsInvalid,
+    Purpose,
+    Risk,
+    ServiceCategory,
+    Urgency,
+)
+from .incumbent import SCENARIOS, IncumbentAssessment, Verdict, assess_incumbent
+from .justifications import DIRECT_AWARD_JUSTIFICATIONS, Justification
+from .notices import Notice, StandstillRule, TimeLimit
+from .routes import Reason, RouteOption
+from .thresholds import Regime, ThresholdCheck, ThresholdUnknown, threshold_check
+from .timeline import TimelineStage
+
+DEFAULT_COST_ASSUMPTIONS: CostAssumptions = default_cost_assumptions()
+
+__all__ = [
+    "DEFAULT_COST_ASSUMPTIONS",
+    "DIRECT_AWARD_JUSTIFICATIONS",
+    "ROUTES",
+    "SCENARIOS",
+    "Advice",
+    "AssumptionsInvalid",
+    "AuthorityClass",
+    "CompactCheck",
+    "CompetingCost",
+    "CostAssumptionRow",
+    "CostAssumptions",
+    "CrossAuthority",
+    "Facts",
+    "FactsInvalid",
+    "IncumbentAssessment",
+    "Justification",
+    "Notice",
+    "Purpose",
+    "Reason",
+    "Regime",
+    "Risk",
+    "Route",
+    "RouteInfo",
+    "RouteOption",
+    "ServiceCategory",
+    "Standstill",
+    "StandstillRule",
+    "ThresholdCheck",
+    "ThresholdUnknown",
+    "TimeLimit",
+    "TimelineStage",
+    "Urgency",
+    "Verdict",
+    "advise",
+    "assess_incumbent",
+    "compact_checks",
+    "competing_cost",
+    "cost_of_competing",
+    "is_working_day",
+    "standstill",
+    "threshold_check",
+    "working_days_after",
+]
