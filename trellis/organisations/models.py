@@ -11,6 +11,7 @@ from django.utils import timezone
 from trellis.core.models import BaseModel, Person
 from trellis.organisations.domain.accreditation import EVIDENCE_LABELS, EvidenceKind, Tier
 from trellis.organisations.domain.sizes import BAND_INFO, IncomeBand
+from trellis.organisations.listing import ListingLabels
 
 
 class LegalForm(models.TextChoices):
@@ -115,8 +116,23 @@ class Organisation(BaseModel):
             models.Index(fields=["sector", "name"]),
         ]
 
+    # What lists of organisations show with each: read for a whole page in one query (listing.py).
+    listing = ListingLabels()
+
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def listed_service_types(self) -> list[ServiceType]:
+        return self.listing.service_types
+
+    @property
+    def listed_wards(self) -> list:
+        return self.listing.wards
+
+    @property
+    def listed_client_groups(self) -> list[ClientGroup]:
+        return self.listing.client_groups
 
     @property
     def tier(self) -> Tier:

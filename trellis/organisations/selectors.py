@@ -126,14 +126,10 @@ def search(filters: DirectoryFilters, *, sort: str = "") -> QuerySet[Organisatio
 def with_listing_data(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
     """What a results page shows for each organisation, in a fixed number of queries.
 
-    Each organisation gets ``listed_service_types``, ``listed_wards`` and ``listed_client_groups`` as plain lists,
-    which is cheaper than Django's related managers (about 1.5 ms a page; benchmarks/README.md).
+    Each organisation's ``listed_service_types``, ``listed_wards`` and ``listed_client_groups`` come from one
+    query for the whole page (``Organisation.listing``, listing.py).
     """
-    return qs.prefetch_related(
-        Prefetch("service_types", to_attr="listed_service_types"),
-        Prefetch("wards", to_attr="listed_wards"),
-        Prefetch("client_groups", to_attr="listed_client_groups"),
-    )
+    return qs.prefetch_related("listing")  # type: ignore[misc]  # a custom prefetcher the type plugin cannot see
 
 
 def organisation_get_for(*, actor, slug: str) -> Organisation:
