@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "trellis.places",
     "trellis.organisations",
     "trellis.routes",
+    "trellis.bids",
     "trellis.demo",
 ]
 
@@ -209,6 +210,7 @@ TRELLIS_NAV = [
     ("Local sector profile", "places:profile_default", "all"),
     ("Partner finder", "organisations:partner_requests", "all"),
     ("Consortia", "organisations:consortia", "all"),
+    ("Full cost calculator", "bids:fcr", "all"),
     ("Choose a route", "routes:start", "staff"),
     ("Evidence to verify", "organisations:verification_queue", "commissioner"),
     ("Import", "organisations:import", "staff"),

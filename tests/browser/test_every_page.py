@@ -49,6 +49,7 @@ def _public_paths() -> list[tuple[str, int]]:
         ("/directory/partners/", 200),
         (f"/directory/partners/{request.public_id}/", 200),
         ("/directory/consortia/", 200),
+        ("/bids/full-cost/", 200),
         ("/accessibility/", 200),
         ("/accounts/login/", 200),
         ("/accounts/login/code/", 200),
