@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "trellis.places",
     "trellis.organisations",
     "trellis.routes",
+    "trellis.opportunities",
     "trellis.bids",
     "trellis.demo",
 ]
@@ -207,6 +208,7 @@ FORM_RENDERER = "trellis.core.forms.GovukFormRenderer"
 # The service navigation: (label, URL name, who sees it: all | signed_in | signed_out | staff | commissioner).
 TRELLIS_NAV = [
     ("Provider directory", "organisations:directory", "all"),
+    ("Forward plan", "opportunities:forward_plan", "all"),
     ("Local sector profile", "places:profile_default", "all"),
     ("Partner finder", "organisations:partner_requests", "all"),
     ("Consortia", "organisations:consortia", "all"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/", include("trellis.organisations.urls")),
     path("places/", include("trellis.places.urls")),
     path("routes/", include("trellis.routes.urls")),
+    path("opportunities/", include("trellis.opportunities.urls")),
     path("bids/", include("trellis.bids.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -166,6 +166,19 @@ def _route_decision(page, people) -> None:
         page.get_by_role("button", name="Save decision").click()
 
 
+def _open_opportunity(page, people) -> None:
+    """The first opportunity open for bids, as a signed-in provider sees it."""
+    _goto(page, "/opportunities/?status=open")
+    _goto(page, page.locator(".trellis-results__item h3 a").first.get_attribute("href"))
+
+
+def _manage_draft(page, people) -> None:
+    """A draft's overview with its status panel, as a commissioner sees it."""
+    _goto(page, "/opportunities/manage/")
+    row = page.locator("main table tbody tr", has_text="Draft").first
+    _goto(page, row.locator("a").first.get_attribute("href"))
+
+
 SHOTS: tuple[Shot, ...] = (
     Shot("home", None, _go("/"), height=900),
     Shot("sign-in", None, _go("/accounts/login/"), height=1000),
@@ -189,6 +202,9 @@ SHOTS: tuple[Shot, ...] = (
     Shot("route-question", "Commissioner", _route_question, height=1200),
     Shot("route-result", "Commissioner", _route_result, height=1500),
     Shot("route-decision", "Commissioner", _route_decision, height=1400),
+    Shot("forward-plan", "Provider admin", _go("/opportunities/"), height=1300),
+    Shot("opportunity", "Provider admin", _open_opportunity, height=1500),
+    Shot("opportunity-manage", "Commissioner", _manage_draft, height=1300),
     Shot("phone-directory", None, _go("/directory/?q=food"), height=1400, viewport=PHONE),
 )
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from trellis.core.errors import TrellisError
+from trellis.opportunities.api import router as opportunities_router
 from trellis.organisations.api import router as organisations_router
 from trellis.organisations.api import vocabulary_router
 from trellis.routes.api import router as routes_router
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 api.add_router("/organisations", organisations_router)
 api.add_router("/vocabularies", vocabulary_router)
 api.add_router("/routes", routes_router)
+api.add_router("/opportunities", opportunities_router)
 
 
 def _problem(request, status: int, title: str, code: str, **extra):

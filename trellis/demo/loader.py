@@ -18,6 +18,7 @@ from django.utils import timezone
 from trellis.core.domain.roles import Role
 from trellis.core.models import Person
 from trellis.core.services import notifications_muted
+from trellis.demo.commissioning import load_commissioning
 from trellis.demo.pdf import simple_pdf
 from trellis.organisations import selectors as org_selectors
 from trellis.organisations import services as org_services
@@ -38,6 +39,7 @@ class LoadReport:
     documents_created: int = 0
     consortia_created: int = 0
     partner_requests_created: int = 0
+    opportunities_created: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -235,6 +237,8 @@ def _load(today: date) -> LoadReport:
                     message=interest["message"],
                 )
         report.partner_requests_created += 1
+
+    report.opportunities_created = load_commissioning(place=place, people=people, today=today)
     return report
 
 

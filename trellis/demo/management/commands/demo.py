@@ -32,11 +32,11 @@ class Command(BaseCommand):
             raise CommandError(f"The demo data is not valid: {exc.message}") from exc
         self.stdout.write(
             f"Northbridge demo: {report.organisations_created} organisations, {report.people_created} people, "
-            f"{report.documents_created} evidence documents, {report.consortia_created} consortia and "
-            f"{report.partner_requests_created} partner requests added"
+            f"{report.documents_created} evidence documents, {report.consortia_created} consortia, "
+            f"{report.partner_requests_created} partner requests and {report.opportunities_created} opportunities added"
             + (
                 " (nothing new: already loaded)."
-                if not any([report.organisations_created, report.people_created])
+                if not any([report.organisations_created, report.people_created, report.opportunities_created])
                 else "."
             )
         )

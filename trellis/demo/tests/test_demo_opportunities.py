@@ -1,0 +1,55 @@
+"""The demo's commissioning: six opportunities in varied states, one from a saved route decision, loaded once."""
+
+from collections import Counter
+
+import pytest
+from django.core import mail
+
+from trellis.core.models import AuditEvent, Notification
+from trellis.core.services import audit_verify
+from trellis.demo import loader
+from trellis.opportunities import selectors
+from trellis.opportunities.models import AlertSubscription, Clarification, Opportunity
+from trellis.routes.models import RouteDecision
+
+
+@pytest.mark.django_db
+def test_demo_opportunities_in_varied_states_loaded_once():
+    report = loader.load()
+    assert report.opportunities_created == 6
+    states = Counter(Opportunity.objects.values_list("status", flat=True))
+    assert states == {"published": 2, "approved": 1, "draft": 1, "under_evaluation": 1, "closed": 1}
+    kinds = set(Opportunity.objects.values_list("kind", flat=True))
+    assert kinds == {"grant_round", "competitive_flexible", "open_tender", "framework", "market_engagement"}
+
+    from_decision = Opportunity.objects.get(route_decision__isnull=False)
+    decision = RouteDecision.objects.get()
+    assert from_decision.route_decision == decision and from_decision.route == decision.chosen_route
+    assert from_decision.estimated_value == 1_200_000 and from_decision.lots.count() == 3
+    assert from_decision.stages == ["expression_of_interest", "shortlist", "tender", "dialogue"]
+
+    grants = Opportunity.objects.get(title__startswith="Tackling loneliness")
+    assert grants.lots.count() == 2 and grants.eligibility_items.count() == 4
+    assert {c.template for c in grants.criteria.all()} >= {"local_connectedness", "user_involvement", "collaboration"}
+    assert sum(c.weight for c in grants.criteria.all()) == 100
+    assert len(selectors.clarifications_published(grants)) == 2
+    assert Clarification.objects.filter(opportunity=grants, status="asked").count() == 1
+    assert grants.documents.count() == 1
+
+    for published in Opportunity.objects.filter(status="published"):
+        assert selectors.publication_check(published, now=published.published_at).ready
+    draft = Opportunity.objects.get(status="draft")
+    assert not selectors.publication_check(draft).ready  # a draft still being written
+    assert [o.title for o in selectors.forward_plan()][:2] == [
+        "Community mental health support for adults",
+        "Tackling loneliness: three-year befriending grants",
+    ]
+    assert AlertSubscription.objects.count() == 4
+    assert audit_verify()[1] is None
+    assert not mail.outbox and not Notification.objects.exists()
+
+    events = AuditEvent.objects.count()
+    again = loader.load()
+    assert again.opportunities_created == 0
+    assert Opportunity.objects.count() == 6 and RouteDecision.objects.count() == 1
+    assert AuditEvent.objects.count() == events

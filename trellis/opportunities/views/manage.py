@@ -1,0 +1,534 @@
+"""The council's side of an opportunity: the list, creating one (from scratch or from a saved route decision),
+its overview with the status panel, and a page per section to edit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from trellis.core.errors import PermissionDenied as ServiceDenied
+from trellis.core.errors import TrellisError, ValidationFailed
+from trellis.core.selectors import audit_events_for
+from trellis.opportunities import permissions as perms
+from trellis.opportunities import selectors, services
+from trellis.opportunities.domain.criteria import TEMPLATES
+from trellis.opportunities.domain.kinds import Stage
+from trellis.opportunities.domain.lifecycle import Action
+from trellis.opportunities.forms.common import error_links
+from trellis.opportunities.forms.edit import (
+    KIND_FOR_ROUTE,
+    MOMENT_FIELD_MAP,
+    CriterionFormSet,
+    DetailsForm,
+    DocumentForm,
+    EligibilityFormSet,
+    LotFormSet,
+    NewOpportunityForm,
+    ReasonForm,
+    SpecificationForm,
+    plain_number,
+    weight_total,
+    with_extra_row,
+)
+from trellis.opportunities.views.common import require, show_errors, show_row_errors, signed_in
+from trellis.places import selectors as place_selectors
+from trellis.routes import selectors as route_selectors
+
+PAGE_SIZE = 25
+
+#: The sections of an opportunity, in page order: (key, heading, url name).
+SECTIONS = (
+    ("details", "Details and key dates", "opportunities:edit_details"),
+    ("specification", "Specification and outcomes", "opportunities:edit_specification"),
+    ("lots", "Lots", "opportunities:edit_lots"),
+    ("eligibility", "Eligibility checklist", "opportunities:edit_eligibility"),
+    ("criteria", "Evaluation criteria", "opportunities:edit_criteria"),
+    ("documents", "Documents", "opportunities:edit_documents"),
+)
+SECTION_TITLES = {key: title for key, title, _ in SECTIONS}
+SECTION_URLS = {key: name for key, _, name in SECTIONS}
+#: Where each field a service may name is edited: (section, field label, the input's id on that page).
+FIELDS: dict[str, tuple[str, str, str]] = {
+    "title": ("details", "Title", "id_title"),
+    "kind": ("details", "Type of opportunity", "id_kind_0"),
+    "summary": ("details", "Summary", "id_summary"),
+    "estimated_value": ("details", "Estimated value", "id_estimated_value"),
+    "duration_months": ("details", "Length", "id_duration_months"),
+    "service_types": ("details", "Services", "id_service_types_0"),
+    "wards": ("details", "Wards", "id_wards_0"),
+    "route": ("details", "Route", "id_route"),
+    "regime": ("details", "Route", "id_route"),
+    "stages": ("details", "Stages", "id_stages_0"),
+    "planned_publish_on": ("details", "Planned publication date", "id_planned_publish_on_day"),
+    "questions_close_at": ("details", "Questions close", "id_questions_close_on_day"),
+    "closes_at": ("details", "Deadline for bids", "id_closes_on_day"),
+    "award_expected_on": ("details", "Award expected on", "id_award_expected_on_day"),
+    "service_starts_on": ("details", "Service starts on", "id_service_starts_on_day"),
+    "specification": ("specification", "Specification", "id_specification"),
+    "outcomes": ("specification", "Outcomes", "id_outcomes"),
+    "lots": ("lots", "Lots", "main-content"),
+    "eligibility": ("eligibility", "Eligibility checklist", "main-content"),
+    "criteria": ("criteria", "Evaluation criteria", "main-content"),
+}
+
+
+def _staff_opportunity(request: HttpRequest, public_id):
+    opportunity = selectors.opportunity_get_for(actor=request.user, public_id=public_id)
+    require(perms.can_view_staff_side(request.user, opportunity))
+    return opportunity
+
+
+def _editable_opportunity(request: HttpRequest, public_id):
+    opportunity = selectors.opportunity_get_for(actor=request.user, public_id=public_id)
+    require(perms.can_edit_opportunity(request.user, opportunity))
+    return opportunity
+
+
+def section_links(errors: dict[str, list[str]], opportunity) -> list[tuple[str, str]]:
+    """Error summary links for problems found across sections: "Deadline for bids: …", linking to the field."""
+    links = []
+    for key, messages_ in errors.items():
+        section, label, anchor = FIELDS.get(key, ("", "", "main-content"))
+        if key == "reason":
+            url, label = "#id_reason", "Reason"
+        elif section:
+            url = reverse(SECTION_URLS[section], args=[opportunity.public_id]) + f"#{anchor}"
+        else:
+            url = "#main-content"
+        links += [(url, f"{label}: {m}" if label else str(m)) for m in messages_]
+    return links
+
+
+# The list and a new opportunity ----------------------------------------------------------------------------------
+
+
+@require_safe
+@signed_in
+def staff_list(request: HttpRequest) -> HttpResponse:
+    require(perms.can_view_staff_side(request.user))
+    found = selectors.opportunities_for_staff(place_selectors.default_place())
+    return render(
+        request,
+        "opportunities/staff_list.html",
+        {
+            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "can_create": bool(perms.can_create_opportunity(request.user)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def new(request: HttpRequest) -> HttpResponse:
+    place = place_selectors.default_place()
+    require(perms.can_create_opportunity(request.user, place))
+    decision = None
+    wanted = request.GET.get("decision", "")
+    if wanted:
+        decision = route_selectors.route_decision_get_for(actor=request.user, public_id=wanted)
+    initial = {}
+    if decision is not None:
+        initial = {"title": decision.need_title, "kind": KIND_FOR_ROUTE.get(decision.chosen_route, "")}
+    form = NewOpportunityForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(
+                actor=request.user,
+                place=place,
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                from_decision=decision,
+            )
+        except TrellisError as exc:
+            show_errors(form, exc, {"from_decision": "__all__"})
+        else:
+            messages.success(
+                request, f"{opportunity.reference} is saved as a draft. Now add its details and key dates."
+            )
+            return redirect("opportunities:edit_details", opportunity.public_id)
+    decisions = [] if decision is not None else list(selectors.route_decisions_available(request.user, place)[:20])
+    return render(
+        request,
+        "opportunities/new.html",
+        {"form": form, "error_links": error_links(form), "decision": decision, "decisions": decisions},
+    )
+
+
+# The overview and the status panel -------------------------------------------------------------------------------
+
+
+#: What each audit event on an opportunity says in its history.
+HISTORY_WORDS = {
+    "opportunity.created": "Created",
+    "opportunity.updated": "Details changed",
+    "opportunity.lots_set": "Lots changed",
+    "opportunity.eligibility_set": "Eligibility checklist changed",
+    "opportunity.criteria_set": "Evaluation criteria changed",
+    "opportunity.document_added": "Document added",
+    "opportunity.document_removed": "Document removed",
+    "opportunity.approve": "Approved",
+    "opportunity.return_to_draft": "Returned to draft",
+    "opportunity.publish": "Published",
+    "opportunity.close": "Closed",
+    "opportunity.start_evaluation": "Evaluation started",
+    "opportunity.award": "Award recorded",
+    "opportunity.not_award": "Recorded as not awarded",
+    "opportunity.cancel": "Cancelled",
+    "opportunity.deadline_reminder": "Deadline reminder sent",
+}
+
+
+def _history(opportunity) -> list:
+    events = list(
+        audit_events_for(target_type="opportunities.opportunity", target_id=str(opportunity.pk)).order_by("-seq")[:30]
+    )
+    for event in events:
+        event.what = HISTORY_WORDS.get(event.verb, event.verb.rpartition(".")[2].replace("_", " ").capitalize())
+    return events
+
+
+def manage_context(request: HttpRequest, opportunity, *, reason_form=None, problems=None) -> dict:
+    user = request.user
+    check = selectors.publication_check(opportunity) if opportunity.status in ("draft", "approved") else None
+    actions = perms.allowed_actions(user, opportunity)
+    approve_refusal = ""
+    if opportunity.status == "draft" and Action.APPROVE not in actions and perms.is_officer(user):
+        approve_refusal = perms.can_approve_opportunity(user, opportunity).reason
+    criteria = list(opportunity.criteria.all())
+    return {
+        "opp": opportunity,
+        "check": check,
+        "check_links": section_links(check.errors, opportunity) if check else [],
+        "actions": [a for a in actions if a != Action.CANCEL],
+        "can_cancel": Action.CANCEL in actions,
+        "approve_refusal": approve_refusal,
+        "reason_form": reason_form or ReasonForm(),
+        "error_links": problems or [],
+        "can_edit": bool(perms.can_edit_opportunity(user, opportunity)),
+        "sections": SECTIONS,
+        "lots": list(opportunity.lots.all()),
+        "eligibility_count": len(opportunity.eligibility_items.all()),
+        "criteria": criteria,
+        "weight_total": sum((c.weight for c in criteria), 0),
+        "documents": list(opportunity.documents.all()),
+        "stage_labels": [Stage(s).label for s in opportunity.stages if s in {x.value for x in Stage}],
+        "questions_waiting": selectors.clarifications_for_staff(opportunity).filter(status="asked").count(),
+        "history": _history(opportunity),
+    }
+
+
+@require_safe
+@signed_in
+def manage(request: HttpRequest, public_id) -> HttpResponse:
+    opportunity = _staff_opportunity(request, public_id)
+    return render(request, "opportunities/manage.html", manage_context(request, opportunity))
+
+
+DONE = {
+    Action.APPROVE: "{ref} is approved. It can now be published.",
+    Action.RETURN_TO_DRAFT: "{ref} is back in draft.",
+    Action.PUBLISH: "{ref} is published. Providers who asked for alerts have been told.",
+    Action.CLOSE: "{ref} is closed: no more bids can be made.",
+    Action.START_EVALUATION: "Evaluation of {ref} has started.",
+    Action.AWARD: "The award of {ref} is recorded.",
+    Action.NOT_AWARD: "{ref} is recorded as not awarded.",
+    Action.CANCEL: "{ref} is cancelled. Everyone who was interested has been told.",
+}
+
+
+@require_POST
+@signed_in
+def transition(request: HttpRequest, public_id) -> HttpResponse:
+    opportunity = _staff_opportunity(request, public_id)
+    action = request.POST.get("action", "")
+    reason_form = ReasonForm(request.POST) if action == Action.CANCEL else None
+    if reason_form is not None and not reason_form.is_valid():
+        context = manage_context(request, opportunity, reason_form=reason_form, problems=error_links(reason_form))
+        return render(request, "opportunities/manage.html", context)
+    require(perms.can_transition(request.user, opportunity, action))
+    try:
+        services.opportunity_transition(
+            actor=request.user,
+            opportunity=opportunity,
+            action=action,
+            reason=reason_form.cleaned_data["reason"] if reason_form else "",
+        )
+    except ServiceDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    except TrellisError as exc:
+        problems = [("#main-content", exc.message)]
+        if isinstance(exc, ValidationFailed):
+            problems += section_links({k: v for k, v in exc.errors.items() if k != "__all__"}, opportunity)
+        opportunity = _staff_opportunity(request, public_id)
+        context = manage_context(request, opportunity, reason_form=reason_form, problems=problems)
+        return render(request, "opportunities/manage.html", context)
+    messages.success(request, DONE[Action(action)].format(ref=opportunity.reference))
+    return redirect("opportunities:manage", opportunity.public_id)
+
+
+# Sections --------------------------------------------------------------------------------------------------------
+
+
+def _section_page(request, opportunity, template: str, key: str, **context) -> HttpResponse:
+    links = context.pop("links", None)
+    if links is None:
+        links = error_links(*(v for k, v in context.items() if k in ("form", "formset")))
+    context["error_links"] = links + [("#main-content", m) for m in context.get("general_errors", [])]
+    return render(
+        request,
+        template,
+        {"opp": opportunity, "section": key, "section_title": SECTION_TITLES[key], **context},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def edit_details(request: HttpRequest, public_id) -> HttpResponse:
+    opportunity = _editable_opportunity(request, public_id)
+    form = DetailsForm(request.POST if request.method == "POST" else None, opportunity=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(actor=request.user, opportunity=opportunity, changes=form.changes())
+        except TrellisError as exc:
+            show_errors(form, exc, MOMENT_FIELD_MAP)
+        else:
+            messages.success(request, "The details and key dates are saved.")
+            return redirect("opportunities:manage", opportunity.public_id)
+    period = selectors.minimum_period(opportunity)
+    return _section_page(request, opportunity, "opportunities/edit_details.html", "details", form=form, period=period)
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def edit_specification(request: HttpRequest, public_id) -> HttpResponse:
+    opportunity = _editable_opportunity(request, public_id)
+    initial = {"specification": opportunity.specification, "outcomes": opportunity.outcomes}
+    form = SpecificationForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(actor=request.user, opportunity=opportunity, changes=dict(form.cleaned_data))
+        except TrellisError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, "The specification and outcomes are saved.")
+            return redirect("opportunities:manage", opportunity.public_id)
+    return _section_page(request, opportunity, "opportunities/edit_specification.html", "specification", form=form)
+
+
+def _rows_page(request, public_id, *, key: str, formset_class, initial_rows, save, add_template=None):
+    """A list of rows edited together. "Add another" (and "add from template") work without JavaScript: they
+    return the page with one more row, saving nothing; "save" replaces the whole list through the service.
+
+    Returns the response after a save, or (opportunity, formset, errors about the list, a notice) to show."""
+    opportunity = _editable_opportunity(request, public_id)
+    general: list[str] = []
+    notice = ""
+    if request.method != "POST":
+        return opportunity, formset_class(prefix=key, initial=initial_rows(opportunity)), general, notice
+    action = request.POST.get("action", "save")
+    data = request.POST
+    if action == "add":
+        data = with_extra_row(request.POST, key)
+    elif action == "add_template" and add_template is not None:
+        data, notice = add_template(request.POST, key)
+    formset = formset_class(data, prefix=key, initial=initial_rows(opportunity))
+    if action == "save" and formset.is_valid():
+        try:
+            save(actor=request.user, opportunity=opportunity, rows=formset.rows())
+        except TrellisError as exc:
+            general = show_row_errors(formset, formset.kept, exc)
+        else:
+            verb = "is" if key == "eligibility" else "are"
+            messages.success(request, f"The {SECTION_TITLES[key].lower()} {verb} saved.")
+            return redirect("opportunities:manage", opportunity.public_id)
+    return opportunity, formset, general, notice
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def edit_lots(request: HttpRequest, public_id) -> HttpResponse:
+    def save(*, actor, opportunity, rows):
+        services.lots_set(actor=actor, opportunity=opportunity, lots=rows)
+
+    def initial(opportunity):
+        return [
+            {"title": lot.title, "description": lot.description, "value": lot.value} for lot in opportunity.lots.all()
+        ]
+
+    result = _rows_page(request, public_id, key="lots", formset_class=LotFormSet, initial_rows=initial, save=save)
+    if isinstance(result, HttpResponse):
+        return result
+    opportunity, formset, general, _ = result
+    checks = selectors.aggregation_warning(opportunity)
+    lots = list(opportunity.lots.all())
+    for lot in lots:
+        lot.check = checks.get(lot.pk)
+    return _section_page(
+        request,
+        opportunity,
+        "opportunities/edit_lots.html",
+        "lots",
+        formset=formset,
+        general_errors=general,
+        lots=lots,
+        whole_check=checks.get(None),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def edit_eligibility(request: HttpRequest, public_id) -> HttpResponse:
+    def save(*, actor, opportunity, rows):
+        services.eligibility_set(actor=actor, opportunity=opportunity, items=rows)
+
+    def initial(opportunity):
+        return [{"text": i.text, "essential": i.essential} for i in opportunity.eligibility_items.all()]
+
+    result = _rows_page(
+        request, public_id, key="eligibility", formset_class=EligibilityFormSet, initial_rows=initial, save=save
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    opportunity, formset, general, _ = result
+    return _section_page(
+        request,
+        opportunity,
+        "opportunities/edit_eligibility.html",
+        "eligibility",
+        formset=formset,
+        general_errors=general,
+    )
+
+
+def _criteria_initial(opportunity) -> list[dict]:
+    return [
+        {
+            "section": c.section,
+            "name": c.name,
+            "description": c.description,
+            "weight": plain_number(c.weight),
+            "scale": c.scale,
+            "word_limit": c.word_limit,
+            "is_price": c.is_price,
+            "template": c.template,
+        }
+        for c in opportunity.criteria.all()
+    ]
+
+
+def _add_template(data, prefix: str):
+    template = TEMPLATES.get(data.get("template_key", ""))
+    if template is None:
+        return data, ""
+    row = template.as_row()
+    row["weight"] = plain_number(row["weight"])
+    return with_extra_row(data, prefix, row), f"“{template.name}” is added below. Check its weight, then save."
+
+
+def _totals(total) -> dict:
+    return {"total": total, "remaining": max(100 - total, 0), "over": max(total - 100, 0)}
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def edit_criteria(request: HttpRequest, public_id) -> HttpResponse:
+    def save(*, actor, opportunity, rows):
+        services.criteria_set(actor=actor, opportunity=opportunity, criteria=rows)
+
+    if request.method == "POST" and request.htmx and request.POST.get("action") is None:
+        # Progressive enhancement: the running total, recalculated as weights are typed.
+        opportunity = _editable_opportunity(request, public_id)
+        formset = CriterionFormSet(request.POST, prefix="criteria")
+        return render(request, "opportunities/includes/_weight_total.html", _totals(weight_total(formset)))
+
+    result = _rows_page(
+        request,
+        public_id,
+        key="criteria",
+        formset_class=CriterionFormSet,
+        initial_rows=_criteria_initial,
+        save=save,
+        add_template=_add_template,
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    opportunity, formset, general, notice = result
+    return _section_page(
+        request,
+        opportunity,
+        "opportunities/edit_criteria.html",
+        "criteria",
+        formset=formset,
+        general_errors=general,
+        notice=notice,
+        **_totals(weight_total(formset)),
+        templates=list(TEMPLATES.values()),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def edit_documents(request: HttpRequest, public_id) -> HttpResponse:
+    opportunity = _editable_opportunity(request, public_id)
+    max_bytes = settings.TRELLIS_MAX_UPLOAD_BYTES
+    form = DocumentForm(max_bytes=max_bytes)
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES, max_bytes=max_bytes)
+        if form.is_valid():
+            try:
+                document = services.document_add(
+                    actor=request.user,
+                    opportunity=opportunity,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                )
+            except TrellisError as exc:
+                show_errors(form, exc)
+            else:
+                messages.success(request, f"“{document.title}” is added.")
+                return redirect("opportunities:edit_documents", opportunity.public_id)
+    return _section_page(
+        request,
+        opportunity,
+        "opportunities/edit_documents.html",
+        "documents",
+        form=form,
+        documents=list(opportunity.documents.all()),
+    )
+
+
+@require_POST
+@signed_in
+def document_remove(request: HttpRequest, public_id, document_id) -> HttpResponse:
+    opportunity = _editable_opportunity(request, public_id)
+    document = selectors.document_get_for(opportunity=opportunity, public_id=document_id)
+    try:
+        services.document_remove(actor=request.user, document=document)
+    except ServiceDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    except TrellisError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"“{document.title}” is removed.")
+    return redirect("opportunities:edit_documents", opportunity.public_id)
+
+
+urlpatterns = [
+    path("manage/", staff_list, name="staff_list"),
+    path("new/", new, name="new"),
+    path("<uuid:public_id>/manage/", manage, name="manage"),
+    path("<uuid:public_id>/status/", transition, name="transition"),
+    path("<uuid:public_id>/edit/details/", edit_details, name="edit_details"),
+    path("<uuid:public_id>/edit/specification/", edit_specification, name="edit_specification"),
+    path("<uuid:public_id>/edit/lots/", edit_lots, name="edit_lots"),
+    path("<uuid:public_id>/edit/eligibility/", edit_eligibility, name="edit_eligibility"),
+    path("<uuid:public_id>/edit/criteria/", edit_criteria, name="edit_criteria"),
+    path("<uuid:public_id>/edit/documents/", edit_documents, name="edit_documents"),
+    path("<uuid:public_id>/edit/documents/<uuid:document_id>/remove/", document_remove, name="document_remove"),
+]
