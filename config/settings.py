@@ -221,3 +221,5 @@ TRELLIS_NAV = [
     ("Sign in", "account_login", "signed_out"),
 ]
 TRELLIS_PLACE_NAME = env.str("TRELLIS_PLACE_NAME", default="Northbridge")
+# Sealed bids: when true, opening an opportunity's bids needs a second authority officer to confirm.
+TRELLIS_BIDS_TWO_PERSON_OPENING = env.bool("TRELLIS_BIDS_TWO_PERSON_OPENING", default=False)

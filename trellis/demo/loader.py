@@ -18,6 +18,7 @@ from django.utils import timezone
 from trellis.core.domain.roles import Role
 from trellis.core.models import Person
 from trellis.core.services import notifications_muted
+from trellis.demo.bids import load_bids
 from trellis.demo.commissioning import load_commissioning
 from trellis.demo.pdf import simple_pdf
 from trellis.organisations import selectors as org_selectors
@@ -239,6 +240,7 @@ def _load(today: date) -> LoadReport:
         report.partner_requests_created += 1
 
     report.opportunities_created = load_commissioning(place=place, people=people, today=today)
+    load_bids(place=place, people=people)
     return report
 
 

@@ -448,3 +448,11 @@ def with_lists(qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     return qs.prefetch_related(
         Prefetch("service_types", to_attr="listed_service_types"), Prefetch("wards", to_attr="listed_wards")
     )
+
+
+def opportunity_lock(opportunity_id: int) -> Opportunity:
+    """The opportunity's row, locked until the current transaction ends.
+
+    For work that must happen one at a time per opportunity: numbering bid receipts in a last-minute rush.
+    """
+    return Opportunity.objects.select_for_update().get(pk=opportunity_id)

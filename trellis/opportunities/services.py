@@ -43,7 +43,7 @@ from trellis.opportunities.models import (
     OpportunityDocument,
 )
 from trellis.organisations import selectors as directory
-from trellis.organisations.domain.uploads import DOCUMENT_TYPES, UploadRefused, check_upload, safe_filename
+from trellis.organisations.domain.uploads import check_document_upload
 from trellis.places import selectors as place_selectors
 from trellis.routes import permissions as route_perms
 from trellis.routes.domain import Regime, Route
@@ -325,7 +325,7 @@ def opportunity_create(
 
 
 def _lock(opportunity: Opportunity) -> Opportunity:
-    return Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    return selectors.opportunity_lock(opportunity.pk)
 
 
 def _content_changed(*, actor: Person, opportunity: Opportunity, what: str, data: dict[str, Any]) -> None:
@@ -505,29 +505,10 @@ def document_add(*, actor: Person, opportunity: Opportunity, upload, title: str 
     require(perms.can_edit_opportunity(actor, opportunity))
     locked = _lock(opportunity)
     require(perms.can_edit_opportunity(actor, locked))
-    errors: dict[str, list[str]] = {}
-    name = str(getattr(upload, "name", "") or "")
-    content = b""
-    if upload is None:
-        errors["file"] = ["Select a file to upload."]
-    else:
-        limit = settings.TRELLIS_MAX_UPLOAD_BYTES
-        if getattr(upload, "size", 0) and upload.size > limit:
-            errors["file"] = [f"The selected file must be smaller than {limit // (1024 * 1024)} MB."]
-        else:
-            if hasattr(upload, "seek"):
-                upload.seek(0)
-            content = upload.read(limit + 1)
-            try:
-                file_type = check_upload(name, content, DOCUMENT_TYPES, limit)
-            except UploadRefused as exc:
-                errors["file"] = [str(exc)]
-    title = (title or "").strip() or safe_filename(name).rsplit(".", 1)[0].replace("-", " ")
-    if len(title) > 200:
-        errors["title"] = ["Keep the title to 200 characters or fewer."]
-    if errors:
-        raise _fail(errors, "The document has not been added.")
-    stored_name = safe_filename(name)
+    checked = check_document_upload(upload, title, max_bytes=settings.TRELLIS_MAX_UPLOAD_BYTES)
+    if checked.errors or checked.file_type is None:
+        raise _fail(checked.errors or {"file": ["Select a file to upload."]}, "The document has not been added.")
+    content, file_type, title, stored_name = checked.content, checked.file_type, checked.title, checked.stored_name
     document = OpportunityDocument(
         opportunity=locked,
         title=title,

@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 
 class UploadRefused(ValueError):
@@ -133,3 +134,42 @@ def check_upload(name: str, content: bytes, allowed: dict[str, FileType], max_by
             "Save it in the right format and try again."
         )
     return allowed[ext]
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded document read and checked, with what went wrong by field (``file``, ``title``)."""
+
+    stored_name: str
+    content: bytes
+    file_type: FileType | None
+    title: str
+    errors: dict[str, list[str]]
+
+
+def check_document_upload(upload: Any, title: str, *, max_bytes: int) -> CheckedUpload:
+    """The checks every document upload gets before anything is stored: there is a file, it is not too big, its
+    content is an allowed document type, and its title (the file's name when none is given) is not too long.
+
+    ``upload`` is any object with ``name``, ``size``, ``read`` and (optionally) ``seek``, such as Django's
+    UploadedFile. At most ``max_bytes + 1`` bytes are read.
+    """
+    errors: dict[str, list[str]] = {}
+    name = str(getattr(upload, "name", "") or "")
+    content, file_type = b"", None
+    if upload is None:
+        errors["file"] = ["Select a file to upload."]
+    elif getattr(upload, "size", 0) and upload.size > max_bytes:
+        errors["file"] = [f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB."]
+    else:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        content = upload.read(max_bytes + 1)
+        try:
+            file_type = check_upload(name, content, DOCUMENT_TYPES, max_bytes)
+        except UploadRefused as exc:
+            errors["file"] = [str(exc)]
+    title = (title or "").strip() or safe_filename(name).rsplit(".", 1)[0].replace("-", " ")
+    if len(title) > 200:
+        errors["title"] = ["Keep the title to 200 characters or fewer."]
+    return CheckedUpload(safe_filename(name), content, file_type, title, errors)

@@ -221,3 +221,31 @@ def test_any_name_becomes_a_safe_one(name):
 @given(st.sampled_from(sorted(DOCUMENT_TYPES)), st.text(max_size=80))
 def test_a_safe_name_keeps_an_allowed_extension(ext, stem):
     assert extension_of(safe_filename(f"{stem}.{ext}")) == ext
+
+
+class TestCheckDocumentUpload:
+    """The checks every document upload gets (evidence, opportunity documents, bid documents)."""
+
+    def _file(self, name: str, content: bytes):
+        from io import BytesIO
+
+        f = BytesIO(content)
+        f.name, f.size = name, len(content)
+        return f
+
+    def test_a_pdf_passes_with_its_name_as_the_title(self):
+        from trellis.organisations.domain.uploads import check_document_upload
+
+        checked = check_document_upload(self._file("Annual-report 2025.pdf", b"%PDF-1.7\n..."), "", max_bytes=1000)
+        assert checked.errors == {} and checked.file_type is not None
+        assert checked.title == "Annual report 2025" and checked.stored_name.endswith(".pdf")
+
+    def test_each_problem_is_named_by_field(self):
+        from trellis.organisations.domain.uploads import check_document_upload
+
+        assert check_document_upload(None, "x", max_bytes=1000).errors == {"file": ["Select a file to upload."]}
+        big = self._file("a.pdf", b"%PDF-1.7\n")
+        big.size = 3 * 1024 * 1024
+        assert "smaller than 2 MB" in check_document_upload(big, "", max_bytes=2 * 1024 * 1024).errors["file"][0]
+        fake = check_document_upload(self._file("report.pdf", b"MZ\x90\x00 not a pdf"), "t" * 201, max_bytes=1000)
+        assert set(fake.errors) == {"file", "title"} and fake.file_type is None

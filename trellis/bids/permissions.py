@@ -1,0 +1,151 @@
+"""Who may do what with bids. Views, templates, the API and services all ask these.
+
+The sealed rule (``can_view_bid_content``): a bid's content is read by the people of the bidding organisation
+(for a consortium, its own people and the people of its lead organisation) — and by the authority's commissioners,
+procurement officers and platform admins only after the opening of the opportunity's bids is complete, and then
+only for submitted bids. Nobody else, admins and superusers included, ever.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from trellis.bids.domain import bidding
+from trellis.bids.models import Opening
+from trellis.core import roles
+from trellis.core.domain.roles import PROVIDER_ROLES, Role
+from trellis.core.permissions import Decision, allow, deny
+from trellis.opportunities.domain.lifecycle import Status
+
+SIGN_IN = "Sign in to do this."
+SEALED = "Bids are sealed until the deadline has passed and the bids have been opened."
+OFFICER_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})
+#: The opportunity states in which the bids may be opened.
+OPENABLE_STATUSES = frozenset({Status.CLOSED, Status.UNDER_EVALUATION})
+
+
+def _signed_in(actor) -> bool:
+    return bool(actor is not None and getattr(actor, "is_authenticated", False))
+
+
+def bidder_organisation_ids(organisation) -> set[int]:
+    """The organisations whose people act for ``organisation`` in bidding: itself and, for a consortium, its lead."""
+    ids = {organisation.pk}
+    if getattr(organisation, "is_consortium", False):
+        consortium = getattr(organisation, "consortium", None)
+        if consortium is not None:
+            ids.add(consortium.lead_id)
+    return ids
+
+
+def is_bidder_for(actor, organisation) -> bool:
+    if not _signed_in(actor):
+        return False
+    return any(roles.has_role(actor, PROVIDER_ROLES, org_id) for org_id in bidder_organisation_ids(organisation))
+
+
+def is_opened(opportunity) -> bool:
+    opening = _opening(opportunity)
+    return opening is not None and opening.is_complete
+
+
+def _opening(opportunity) -> Opening | None:
+    """Read from the database every time: a stale cached answer must never decide the sealed rule."""
+    return Opening.objects.filter(opportunity_id=opportunity.pk).first()
+
+
+def can_view_bid_content(actor, bid) -> Decision:
+    """The sealed rule. See the module's docstring."""
+    if not _signed_in(actor):
+        return deny(SIGN_IN)
+    if is_bidder_for(actor, bid.organisation):
+        return allow("You belong to the organisation that made this bid.")
+    if roles.is_staff_member(actor):
+        if not is_opened(bid.opportunity):
+            return deny(SEALED)
+        if bid.status != bidding.BidStatus.SUBMITTED:
+            return deny("Only submitted bids are opened.")
+        return allow("The bids have been opened.")
+    return deny("You can only see your own organisation's bids.")
+
+
+def can_start_bid(actor, opportunity, organisation, *, now: datetime | None = None) -> Decision:
+    if not _signed_in(actor):
+        return deny(SIGN_IN)
+    if not is_bidder_for(actor, organisation):
+        return deny("You can only bid for an organisation you belong to.")
+    if opportunity.status != Status.PUBLISHED:
+        return deny("This opportunity is not open for bids.")
+    now = now or timezone.now()
+    if bidding.deadline_passed(opportunity.closes_at, now):
+        return deny(bidding.lock_reason(bidding.BidStatus.DRAFT, opportunity.closes_at, now) or "")
+    return allow("You can start a bid.")
+
+
+def _can_act(actor, bid, action: str, now: datetime | None) -> Decision:
+    if not _signed_in(actor):
+        return deny(SIGN_IN)
+    if not is_bidder_for(actor, bid.organisation):
+        return deny("You can only change your own organisation's bids.")
+    reason = bidding.lock_reason(bid.status, bid.opportunity.closes_at, now or timezone.now(), action=action)
+    if reason:
+        return deny(reason)
+    if action != "withdraw" and bid.opportunity.status != Status.PUBLISHED:
+        return deny("This opportunity is not open for bids.")
+    return allow()
+
+
+def can_edit_bid(actor, bid, *, now: datetime | None = None) -> Decision:
+    return _can_act(actor, bid, "edit", now)
+
+
+def can_submit_bid(actor, bid, *, now: datetime | None = None) -> Decision:
+    return _can_act(actor, bid, "submit", now)
+
+
+def can_withdraw_bid(actor, bid, *, now: datetime | None = None) -> Decision:
+    return _can_act(actor, bid, "withdraw", now)
+
+
+def can_open_bids(actor, opportunity, *, now: datetime | None = None) -> Decision:
+    """Commissioners and procurement officers open the bids, once the deadline has passed and the opportunity
+    is closed. Platform admins run the platform; they do not open bids."""
+    if not _signed_in(actor):
+        return deny(SIGN_IN)
+    if not roles.has_role(actor, OFFICER_ROLES):
+        return deny("Only the council's commissioners and procurement officers can open bids.")
+    now = now or timezone.now()
+    if opportunity.closes_at is None or now < opportunity.closes_at:
+        if opportunity.closes_at is None:
+            return deny("Bids cannot be opened: this opportunity has no deadline.")
+        return deny(f"Bids cannot be opened before the deadline, {bidding.format_deadline(opportunity.closes_at)}.")
+    if opportunity.status not in OPENABLE_STATUSES:
+        return deny("Bids can be opened only once the opportunity has been closed.")
+    opening = _opening(opportunity)
+    if opening is not None and opening.is_complete:
+        return deny("The bids have already been opened.")
+    return allow("You can open the bids.")
+
+
+def can_confirm_opening(actor, opportunity, *, now: datetime | None = None) -> Decision:
+    """The second person of a two-person opening: another commissioner or procurement officer."""
+    decision = can_open_bids(actor, opportunity, now=now)
+    if not decision:
+        return decision
+    opening = _opening(opportunity)
+    if opening is None:
+        return deny("Nobody has asked to open these bids yet.")
+    if opening.requested_by_id == actor.pk:
+        return deny("A different person must confirm the opening: two people open these bids.")
+    return allow("You can confirm the opening.")
+
+
+def can_see_bid_count(actor, opportunity) -> Decision:
+    """Before the opening, staff see how many bids there are only when the opportunity is set up to show it."""
+    if not roles.is_staff_member(actor):
+        return deny("Only the council's people see how many bids there are.")
+    if is_opened(opportunity) or opportunity.show_bid_count_before_opening:
+        return allow()
+    return deny("This opportunity does not show how many bids there are before the opening.")

@@ -1,0 +1,233 @@
+"""Reads of bids. These are THE ONLY doors to bid content: each applies the sealed rule
+(``permissions.can_view_bid_content``). Before the opening, the authority's people — platform admins and
+superusers included — get a 404 for a bid and a PermissionDenied for a list; at most a count, and only when
+the opportunity is set up to show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from trellis.bids import permissions as perms
+from trellis.bids.domain import bidding, receipts
+from trellis.bids.domain.bidding import BidStatus
+from trellis.bids.models import Bid, BidAnswer, BidDocument, ConsortiumRole, Opening, Receipt
+from trellis.core import roles
+from trellis.core.domain.roles import PROVIDER_ROLES
+from trellis.core.errors import PermissionDenied
+
+__all__ = [
+    "BidSummary",
+    "bid_count_before_opening",
+    "bid_document_get_for",
+    "bid_get_for",
+    "bids_for_opportunity",
+    "bids_for_organisation",
+    "bids_for_person",
+    "budget_flags",
+    "budget_required",
+    "criterion_rules",
+    "live_bid_for",
+    "missing_before_submit",
+    "opening_for",
+    "receipt_for",
+    "receipt_verifies",
+    "receipts_for",
+    "share_rows",
+    "submitted_content",
+]
+
+
+def _with_content(qs: QuerySet[Bid]) -> QuerySet[Bid]:
+    return qs.select_related(
+        "opportunity", "organisation", "lot", "created_by", "submitted_by", "organisation__consortium"
+    ).prefetch_related(
+        Prefetch("answers", queryset=BidAnswer.objects.select_related("criterion")),
+        "documents",
+        Prefetch("consortium_roles", queryset=ConsortiumRole.objects.select_related("organisation")),
+        "receipts",
+        "opportunity__criteria",
+        "opportunity__lots",
+    )
+
+
+def bid_get_for(*, actor, public_id) -> Bid:
+    """The one door to a bid with its content. Its own organisation's people always; the authority's people only
+    after the opening (and only submitted bids); to anyone else it looks the same as a missing bid (404)."""
+    try:
+        bid = _with_content(Bid.objects.filter(public_id=public_id)).first()
+    except (ValueError, TypeError, ValidationError):
+        bid = None
+    if bid is None or not perms.can_view_bid_content(actor, bid):
+        raise Http404("No bid here")
+    return bid
+
+
+def bid_document_get_for(*, actor, public_id) -> BidDocument:
+    """A bid's document, for download: the same sealed rule as its bid."""
+    try:
+        document = BidDocument.objects.select_related("bid__opportunity", "bid__organisation").filter(
+            public_id=public_id
+        )
+        found = document.first()
+    except (ValueError, TypeError, ValidationError):
+        found = None
+    if found is None or not perms.can_view_bid_content(actor, found.bid):
+        raise Http404("No document here")
+    return found
+
+
+def bids_for_organisation(actor, organisation) -> QuerySet[Bid]:
+    """An organisation's own bids, newest first, for its own people. Nobody else may list them."""
+    if not perms.is_bidder_for(actor, organisation):
+        raise PermissionDenied("You can only see your own organisation's bids.")
+    return _with_content(Bid.objects.filter(organisation=organisation))
+
+
+def bids_for_person(actor) -> QuerySet[Bid]:
+    """Every bid of every organisation ``actor`` bids for (their own organisations and consortia they lead)."""
+    org_ids = roles.organisation_ids_with(actor, PROVIDER_ROLES)
+    if not org_ids:
+        return Bid.objects.none()
+    led = Bid.objects.filter(organisation__consortium__lead_id__in=org_ids)
+    own = Bid.objects.filter(organisation_id__in=org_ids)
+    return (
+        (own | led)
+        .distinct()
+        .select_related("opportunity", "organisation", "lot")
+        .order_by("opportunity__closes_at", "-created_at")
+    )
+
+
+def live_bid_for(*, actor, opportunity, organisation, lot=None) -> Bid | None:
+    """The organisation's bid that is not withdrawn for this opportunity (and lot), if ``actor`` bids for it."""
+    if not perms.is_bidder_for(actor, organisation):
+        return None
+    return (
+        Bid.objects.filter(opportunity=opportunity, organisation=organisation, lot=lot)
+        .exclude(status=BidStatus.WITHDRAWN)
+        .first()
+    )
+
+
+def opening_for(opportunity) -> Opening | None:
+    return (
+        Opening.objects.select_related("requested_by", "opened_by", "second_opener")
+        .filter(opportunity_id=opportunity.pk)
+        .first()
+    )
+
+
+def bids_for_opportunity(*, actor, opportunity) -> QuerySet[Bid]:
+    """After the opening: the submitted bids, with their content, for the authority's people.
+    Before it — or for anyone else — PermissionDenied saying why (``bid_count_before_opening`` gives a count)."""
+    if not roles.is_staff_member(actor):
+        raise PermissionDenied("Only the council's people see the bids for an opportunity.")
+    if not perms.is_opened(opportunity):
+        raise PermissionDenied(perms.SEALED)
+    return _with_content(Bid.objects.filter(opportunity=opportunity, status=BidStatus.SUBMITTED)).order_by(
+        "lot__number", "submitted_at", "id"
+    )
+
+
+def bid_count_before_opening(opportunity) -> int | None:
+    """How many bids are submitted, when the opportunity is set up to show that before the opening; else None.
+    Never anything about who or what."""
+    if not opportunity.show_bid_count_before_opening:
+        return None
+    return Bid.objects.filter(opportunity=opportunity, status=BidStatus.SUBMITTED).count()
+
+
+@dataclass(frozen=True)
+class BidSummary:
+    """What the authority may know before the opening, when the opportunity shows it: a number."""
+
+    submitted: int
+
+
+def receipts_for(actor, bid: Bid) -> QuerySet[Receipt]:
+    """Every receipt of a bid, newest first (earlier ones superseded), for those who may see the bid."""
+    if not perms.can_view_bid_content(actor, bid):
+        raise Http404("No bid here")
+    return Receipt.objects.filter(bid=bid).select_related("submitted_by").order_by("-submitted_at", "-id")
+
+
+def receipt_for(actor, bid: Bid) -> Receipt | None:
+    """The current receipt (or, for a withdrawn bid, the latest), for those who may see the bid."""
+    return receipts_for(actor, bid).first()
+
+
+def receipt_verifies(receipt: Receipt) -> bool:
+    """Does the bid, as stored now, still hash to what its receipt says? (The caller may already see the bid.)"""
+    return receipts.verify(submitted_content(receipt.bid), receipt.content_sha256)
+
+
+def budget_flags(bid: Bid) -> list[bidding.BudgetFlag]:
+    """Warnings about the bid's price and budget (price below full cost; above the opportunity's or lot's value)."""
+    full_cost = None
+    totals = (bid.budget_result or {}).get("totals") or {}
+    if totals.get("full_cost") is not None:
+        full_cost = Decimal(str(totals["full_cost"]))
+    value = bid.lot.value if bid.lot is not None else bid.opportunity.estimated_value
+    return bidding.budget_flags(price=bid.price, full_cost=full_cost, value=value)
+
+
+# Content helpers for those already allowed to see the bid -------------------------------------------------
+
+
+def criterion_rules(opportunity) -> list[bidding.CriterionRule]:
+    return [
+        bidding.CriterionRule(id=c.pk, name=c.name, word_limit=c.word_limit, is_price=c.is_price)
+        for c in opportunity.criteria.all()
+    ]
+
+
+def budget_required(opportunity) -> bool:
+    """A full cost budget is asked for when the opportunity has a value or a price criterion."""
+    return opportunity.estimated_value is not None or any(c.is_price for c in opportunity.criteria.all())
+
+
+def share_rows(bid: Bid) -> list[bidding.ShareRow]:
+    return [
+        bidding.ShareRow(organisation=r.organisation_id, role=r.role, share_percent=r.share_percent)
+        for r in bid.consortium_roles.all()
+    ]
+
+
+def missing_before_submit(bid: Bid) -> list[bidding.Missing]:
+    """What is still to do before ``bid`` can be submitted (the caller has already been allowed to see it)."""
+    return bidding.missing_before_submit(
+        criteria=criterion_rules(bid.opportunity),
+        answers={a.criterion_id: a.text for a in bid.answers.all()},
+        declarations=bid.declarations or {},
+        price=bid.price,
+        budget_required=budget_required(bid.opportunity),
+        has_budget=bool(bid.budget),
+        consortium=bool(bid.organisation.is_consortium),
+        share_rows=share_rows(bid),
+    )
+
+
+def submitted_content(bid: Bid) -> dict[str, Any]:
+    """The canonical content of ``bid`` as it stands: what a receipt's hash covers."""
+    return receipts.submitted_content(
+        bid=str(bid.public_id),
+        opportunity=bid.opportunity.reference,
+        organisation=bid.organisation.org_id,
+        lot=bid.lot.number if bid.lot is not None else None,
+        answers={str(a.criterion_id): a.text for a in bid.answers.all()},
+        documents=[{"sha256": d.sha256, "title": d.title} for d in bid.documents.all()],
+        budget=bid.budget,
+        price=bid.price,
+        declarations=bid.declarations or {},
+        consortium=[
+            {"organisation": r.organisation.org_id, "role": r.role, "share_percent": r.share_percent}
+            for r in bid.consortium_roles.select_related("organisation")
+        ],
+    )

@@ -1,0 +1,364 @@
+"""A provider's bid: starting one, the task list, checking and submitting, the receipt, withdrawing, and the list
+of an organisation's bids. The same address shows the authority's people a bid read-only once the bids are opened.
+
+Every bid is reached through ``selectors.bid_get_for``, the one door to bid content: a bid nobody here may read
+is a 404, for everyone, admins included. The sections of the task list are in ``bid_sections``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from trellis.bids import permissions as perms
+from trellis.bids import selectors, services
+from trellis.bids.domain import bidding
+from trellis.bids.domain.fcr import CostInput, full_cost
+from trellis.bids.forms.bid import StartBidForm, words_in
+from trellis.bids.views.fcr import present
+from trellis.core.errors import NotFound, TrellisError
+from trellis.core.errors import PermissionDenied as ServiceDenied
+from trellis.core.forms import show_service_errors
+from trellis.opportunities import selectors as opportunity_selectors
+from trellis.opportunities.forms.common import error_links
+from trellis.organisations import selectors as directory
+
+
+def signed_in(view):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def load_bid(request: HttpRequest, public_id) -> Any:
+    """The bid, if this person may read it; otherwise 404 (missing and sealed look the same)."""
+    try:
+        return selectors.bid_get_for(actor=request.user, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def is_member(request: HttpRequest, bid) -> bool:
+    return perms.is_bidder_for(request.user, bid.organisation)
+
+
+def lock_reason(request: HttpRequest, bid) -> str:
+    """Why the bid cannot be changed now ('' when it can)."""
+    decision = perms.can_edit_bid(request.user, bid)
+    return "" if decision else decision.reason
+
+
+def show_errors(form, exc: TrellisError, field_map: dict[str, str] | None = None) -> None:
+    """A service's errors on the form. A refusal because the bid is locked (the deadline, or submitted) is shown on
+    the page like any other error; other refusals are the 403 page."""
+    if isinstance(exc, ServiceDenied):
+        form.add_error(None, exc.message)
+        return
+    show_service_errors(form, exc, field_map)
+
+
+def bid_context(request: HttpRequest, bid, **extra: Any) -> dict[str, Any]:
+    context = {
+        "bid": bid,
+        "opp": bid.opportunity,
+        "editable": bool(perms.can_edit_bid(request.user, bid)),
+        "lock_reason": lock_reason(request, bid),
+    }
+    context.update(extra)
+    return context
+
+
+def budget_summary(bid) -> dict[str, Any] | None:
+    """The saved budget worked out again by the engine (it is pure), as the result tables show it."""
+    if not bid.budget:
+        return None
+    try:
+        return present(full_cost(CostInput.from_dict(bid.budget)))
+    except TrellisError:
+        return None
+
+
+def content_context(bid) -> dict[str, Any]:
+    """Everything the read-only view of a bid shows."""
+    answers = {a.criterion_id: a.text for a in bid.answers.all()}
+    rows = []
+    for criterion in bid.opportunity.criteria.all():
+        if criterion.is_price:
+            continue
+        text = answers.get(criterion.pk, "")
+        rows.append({"criterion": criterion, "text": text, "words": words_in(text)})
+    signed = bidding.unsigned_declarations(bid.declarations or {})
+    return {
+        "answer_rows": rows,
+        "budget": budget_summary(bid),
+        "flags": selectors.budget_flags(bid),
+        "documents": list(bid.documents.all()),
+        "consortium_roles": list(bid.consortium_roles.select_related("organisation")),
+        "declarations_done": not signed,
+        "declaration_count": len(bidding.DECLARATIONS),
+    }
+
+
+# Starting ----------------------------------------------------------------------------------------------------
+
+
+def bidding_organisations(person) -> list:
+    """The organisations a person may bid for: their provider organisations and the consortia those lead."""
+    own = [o for o in opportunity_selectors.asking_organisations_for(person) if o.is_active]
+    ids = {o.pk for o in own}
+    led = [c.organisation for c in directory.consortia().filter(lead_id__in=ids)] if ids else []
+    return own + [o for o in led if o.pk not in ids and o.is_active]
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def start(request: HttpRequest, opportunity_id) -> HttpResponse:
+    opportunity = opportunity_selectors.opportunity_get_for(actor=request.user, public_id=opportunity_id)
+    organisations = [o for o in bidding_organisations(request.user) if perms.is_bidder_for(request.user, o)]
+    if not organisations:
+        raise PermissionDenied("Only members of a provider organisation can bid. Ask your organisation to add you.")
+    if not opportunity.consortium_bids_invited:
+        organisations = [o for o in organisations if not o.is_consortium] or organisations
+    decision = perms.can_start_bid(request.user, opportunity, organisations[0])
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    lots = list(opportunity.lots.all())
+    form = StartBidForm(request.POST or None, organisations=organisations, lots=lots)
+    if request.method == "POST" and form.is_valid():
+        organisation, lot = form.chosen()
+        existing = selectors.live_bid_for(
+            actor=request.user, opportunity=opportunity, organisation=organisation, lot=lot
+        )
+        if existing is not None:
+            messages.info(request, f"{organisation.name} already has a bid for this. Carry on with it here.")
+            return redirect("bids:bid", public_id=existing.public_id)
+        try:
+            bid = services.bid_start(actor=request.user, opportunity=opportunity, organisation=organisation, lot=lot)
+        except TrellisError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, "Your bid is started. Work through each part below.")
+            return redirect("bids:bid", public_id=bid.public_id)
+    return render(request, "bids/bid_start.html", {"opp": opportunity, "form": form, "error_links": error_links(form)})
+
+
+# The task list, or the bid read-only -------------------------------------------------------------------------
+
+
+def tasks_for(bid) -> list[dict[str, Any]]:
+    missing = {m.field.split("-")[0] for m in selectors.missing_before_submit(bid)}
+    criteria = [c for c in bid.opportunity.criteria.all() if not c.is_price]
+    answered = sum(1 for a in bid.answers.all() if a.text.strip())
+    count = bid.documents.count()
+    tasks = [
+        {
+            "name": "Answer the questions",
+            "url": reverse("bids:answers", args=[bid.public_id]),
+            "hint": f"{answered} of {len(criteria)} answered" if criteria else "No written questions",
+            "done": "answers" not in missing,
+        },
+        {
+            "name": "Upload documents",
+            "url": reverse("bids:documents", args=[bid.public_id]),
+            "hint": f"{count} document{'s' if count != 1 else ''}",
+            "done": bool(count),
+            "optional": True,
+        },
+        {
+            "name": "Full cost budget and price",
+            "url": reverse("bids:budget", args=[bid.public_id]),
+            "hint": "",
+            "done": not ({"price", "budget"} & missing),
+        },
+    ]
+    if bid.organisation.is_consortium:
+        tasks.append(
+            {
+                "name": "Consortium members",
+                "url": reverse("bids:consortium", args=[bid.public_id]),
+                "hint": "Each member's role and share",
+                "done": "roles" not in missing,
+            }
+        )
+    tasks += [
+        {
+            "name": "Declarations",
+            "url": reverse("bids:declarations", args=[bid.public_id]),
+            "hint": "",
+            "done": "declarations" not in missing,
+        },
+        {
+            "name": "Check and submit",
+            "url": reverse("bids:check", args=[bid.public_id]),
+            "hint": "",
+            "done": bid.status == bidding.BidStatus.SUBMITTED,
+            "todo_text": "Not submitted",
+        },
+    ]
+    if not count:
+        tasks[1]["hint"] = "None yet (only if the opportunity asks for them)"
+    return tasks
+
+
+@signed_in
+@require_safe
+def overview(request: HttpRequest, public_id) -> HttpResponse:
+    bid = load_bid(request, public_id)
+    if not is_member(request, bid):
+        return read(request, bid)
+    tasks = tasks_for(bid)
+    required = [t for t in tasks if not t.get("optional")]
+    done = sum(1 for t in required if t["done"])
+    receipt = selectors.receipt_for(request.user, bid)
+    return render(
+        request,
+        "bids/bid_overview.html",
+        bid_context(
+            request,
+            bid,
+            tasks=tasks,
+            done_count=done,
+            required_count=len(required),
+            missing_count=len(required) - done,
+            receipt=receipt,
+            can_withdraw=bool(perms.can_withdraw_bid(request.user, bid)),
+        ),
+    )
+
+
+def read(request: HttpRequest, bid) -> HttpResponse:
+    """The bid read-only, for the authority's people once the bids are opened (the bidder's own pages become
+    read-only by themselves once the bid is locked)."""
+    receipt = selectors.receipt_for(request.user, bid)
+    valid = None
+    if receipt is not None and bid.status == bidding.BidStatus.SUBMITTED:
+        valid = selectors.receipt_verifies(receipt)
+    context = bid_context(request, bid, receipt=receipt, receipt_valid=valid, staff_view=not is_member(request, bid))
+    context.update(content_context(bid))
+    return render(request, "bids/bid_read.html", context)
+
+
+# Check and submit --------------------------------------------------------------------------------------------
+
+#: Where each thing still missing is put right.
+MISSING_PAGES = {
+    "answers": "bids:answers",
+    "price": "bids:budget",
+    "budget": "bids:budget",
+    "roles": "bids:consortium",
+    "declarations": "bids:declarations",
+}
+
+
+def missing_links(bid, items) -> list[dict[str, str]]:
+    links = []
+    for item in items:
+        key = item.field.split("-")[0]
+        name = MISSING_PAGES.get(key, "bids:bid")
+        url = reverse(name, args=[bid.public_id])
+        if key == "answers":
+            url += f"#question-{item.field.split('-', 1)[1]}"
+        links.append({"url": url, "message": item.message})
+    return links
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def check(request: HttpRequest, public_id) -> HttpResponse:
+    bid = load_bid(request, public_id)
+    if not is_member(request, bid):
+        raise Http404("No bid here")
+    refused: list[tuple[str, str]] = []
+    if request.method == "POST":
+        try:
+            services.bid_submit(actor=request.user, bid=bid)
+        except ServiceDenied as exc:
+            refused.append(("#main-content", exc.message))
+        except TrellisError as exc:
+            errors = getattr(exc, "errors", None) or {}
+            refused += [("#missing", m) for messages_ in errors.values() for m in messages_] or [
+                ("#main-content", exc.message)
+            ]
+        else:
+            return redirect("bids:receipt", public_id=bid.public_id)
+    missing = missing_links(bid, selectors.missing_before_submit(bid)) if is_member(request, bid) else []
+    context = bid_context(
+        request,
+        bid,
+        missing=missing,
+        can_submit=bool(perms.can_submit_bid(request.user, bid)),
+        error_links=refused,
+    )
+    context.update(content_context(bid))
+    return render(request, "bids/bid_check.html", context)
+
+
+@signed_in
+@require_safe
+def receipt(request: HttpRequest, public_id) -> HttpResponse:
+    bid = load_bid(request, public_id)
+    if not is_member(request, bid):
+        raise Http404("No receipt here")
+    found = selectors.receipt_for(request.user, bid)
+    if found is None:
+        return redirect("bids:bid", public_id=bid.public_id)
+    return render(request, "bids/bid_receipt.html", {"bid": bid, "opp": bid.opportunity, "receipt": found})
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request: HttpRequest, public_id) -> HttpResponse:
+    bid = load_bid(request, public_id)
+    if not is_member(request, bid):
+        raise Http404("No bid here")
+    decision = perms.can_withdraw_bid(request.user, bid)
+    if request.method == "POST":
+        try:
+            services.bid_withdraw(actor=request.user, bid=bid)
+        except TrellisError as exc:
+            raise PermissionDenied(exc.message) from exc
+        messages.success(
+            request, "Your bid is withdrawn. Change it, then submit it again before the deadline to be considered."
+        )
+        return redirect("bids:bid", public_id=bid.public_id)
+    if not decision:
+        return redirect("bids:bid", public_id=bid.public_id)
+    return render(
+        request,
+        "bids/bid_withdraw.html",
+        bid_context(request, bid, can_withdraw=True, receipt=selectors.receipt_for(request.user, bid)),
+    )
+
+
+@signed_in
+@require_safe
+def mine(request: HttpRequest) -> HttpResponse:
+    bids = list(selectors.bids_for_person(request.user))
+    groups = [
+        {"organisation": org, "bids": [b for b in bids if b.organisation_id == org.pk]}
+        for org in bidding_organisations(request.user)
+    ]
+    return render(request, "bids/bid_list.html", {"groups": groups, "now": timezone.now()})
+
+
+urlpatterns = [
+    path("mine/", mine, name="mine"),
+    path("opportunity/<uuid:opportunity_id>/start/", start, name="start"),
+    path("<uuid:public_id>/", overview, name="bid"),
+    path("<uuid:public_id>/check/", check, name="check"),
+    path("<uuid:public_id>/receipt/", receipt, name="receipt"),
+    path("<uuid:public_id>/withdraw/", withdraw, name="withdraw"),
+]
