@@ -17,9 +17,11 @@ from trellis.bids.models import Opening
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES, Role
 from trellis.core.permissions import Decision, allow, deny
+from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities.domain.lifecycle import Status
 
 SIGN_IN = "Sign in to do this."
+NOT_ON_FRAMEWORK = "Only providers on the framework can bid for this call-off."
 SEALED = "Bids are sealed until the deadline has passed and the bids have been opened."
 OFFICER_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})
 #: The opportunity states in which the bids may be opened.
@@ -78,6 +80,8 @@ def can_start_bid(actor, opportunity, organisation, *, now: datetime | None = No
         return deny("You can only bid for an organisation you belong to.")
     if opportunity.status != Status.PUBLISHED:
         return deny("This opportunity is not open for bids.")
+    if not opportunity_selectors.is_framework_member(opportunity, organisation):
+        return deny(NOT_ON_FRAMEWORK)
     now = now or timezone.now()
     if bidding.deadline_passed(opportunity.closes_at, now):
         return deny(bidding.lock_reason(bidding.BidStatus.DRAFT, opportunity.closes_at, now) or "")

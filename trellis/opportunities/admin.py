@@ -3,7 +3,15 @@ lifecycle, validate and record the audit trail."""
 
 from django.contrib import admin
 
-from trellis.opportunities.models import AlertSubscription, Clarification, Criterion, EligibilityItem, Lot, Opportunity
+from trellis.opportunities.models import (
+    AlertSubscription,
+    Clarification,
+    Criterion,
+    EligibilityItem,
+    FrameworkMember,
+    Lot,
+    Opportunity,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,12 +48,17 @@ class CriterionInline(ReadOnlyInline):
     model = Criterion
 
 
+class FrameworkMemberInline(ReadOnlyInline):
+    model = FrameworkMember
+    fk_name = "framework"
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(ReadOnlyAdmin):
     list_display = ["reference", "title", "kind", "status", "closes_at", "place"]
     list_filter = ["status", "kind", "place"]
     search_fields = ["reference", "title", "summary"]
-    inlines = [LotInline, EligibilityInline, CriterionInline]
+    inlines = [LotInline, EligibilityInline, CriterionInline, FrameworkMemberInline]
 
 
 @admin.register(Clarification)

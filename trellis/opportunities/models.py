@@ -44,6 +44,14 @@ class Opportunity(BaseModel):
     wards = models.ManyToManyField("places.Ward", blank=True, related_name="opportunities")
     consortium_bids_invited = models.BooleanField(default=False)
 
+    framework = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="call_offs",
+        help_text="For a call-off: the awarded framework it is made under.",
+    )
     route_decision = models.ForeignKey(
         "routes.RouteDecision", null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
     )
@@ -204,6 +212,24 @@ class Clarification(models.Model):
 
     def __str__(self) -> str:
         return self.question[:80]
+
+
+class FrameworkMember(models.Model):
+    """A provider appointed to an awarded framework: only its people may bid for the framework's call-offs."""
+
+    framework = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    appointed_at = models.DateTimeField(default=timezone.now)
+    appointed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["appointed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "organisation"], name="uniq_framework_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} on {self.framework}"
 
 
 class AlertSubscription(models.Model):

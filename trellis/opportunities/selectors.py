@@ -26,6 +26,7 @@ from trellis.opportunities.models import (
     AlertSubscription,
     Clarification,
     ClarificationStatus,
+    FrameworkMember,
     Opportunity,
     OpportunityDocument,
 )
@@ -109,7 +110,7 @@ def forward_plan(filters: ForwardPlanFilters | None = None) -> QuerySet[Opportun
 
 
 def _full(qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    return qs.select_related("place", "created_by", "route_decision").prefetch_related(
+    return qs.select_related("place", "created_by", "route_decision", "framework").prefetch_related(
         "service_types", "wards", "lots", "eligibility_items", "criteria", "documents"
     )
 
@@ -456,3 +457,45 @@ def opportunity_lock(opportunity_id: int) -> Opportunity:
     For work that must happen one at a time per opportunity: numbering bid receipts in a last-minute rush.
     """
     return Opportunity.objects.select_for_update().get(pk=opportunity_id)
+
+
+# Frameworks and call-offs ----------------------------------------------------------------------------------------
+
+
+def framework_members(framework: Opportunity) -> QuerySet[FrameworkMember]:
+    """The providers appointed to a framework, by name."""
+    return (
+        FrameworkMember.objects.filter(framework=framework)
+        .select_related("organisation", "appointed_by")
+        .order_by("organisation__name", "id")
+    )
+
+
+def is_framework_member(opportunity: Opportunity, organisation) -> bool:
+    """For a call-off: is ``organisation`` on its framework? Any other kind of opportunity is open to all."""
+    if opportunity.kind != Kind.CALL_OFF:
+        return True
+    if organisation is None or opportunity.framework_id is None:
+        return False
+    return FrameworkMember.objects.filter(
+        framework_id=opportunity.framework_id, organisation_id=organisation.pk
+    ).exists()
+
+
+def call_offs_of(framework: Opportunity) -> QuerySet[Opportunity]:
+    """Every call-off made under a framework, newest first."""
+    return Opportunity.objects.filter(framework=framework, kind=Kind.CALL_OFF).order_by("-created_at", "-id")
+
+
+def framework_member_people(framework: Opportunity) -> QuerySet[Person]:
+    """The active members and admins of every provider on the framework (who hear about its call-offs)."""
+    org_ids = FrameworkMember.objects.filter(framework=framework).values("organisation_id")
+    return (
+        Person.objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=org_ids,
+            memberships__role__in=[r.value for r in PROVIDER_ROLES],
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -38,6 +38,7 @@ from trellis.opportunities.models import (
     ClarificationStatus,
     Criterion,
     EligibilityItem,
+    FrameworkMember,
     Lot,
     Opportunity,
     OpportunityDocument,
@@ -76,6 +77,7 @@ REQUIRED_MESSAGES = {"title": "Enter a title for the opportunity."}
 MAX_LOTS = 20
 MAX_ELIGIBILITY_ITEMS = 40
 MAX_CRITERIA = 30
+CALL_OFF_FROM_FRAMEWORK = "A call-off is started from its framework's page, and stays a call-off."
 
 
 def _fail(errors: dict[str, list[str]], message: str = "") -> ValidationFailed:
@@ -270,10 +272,11 @@ def _facts_from_decision(decision) -> dict[str, Any]:
 
 
 def opportunity_create(
-    *, actor: Person, place, title: str, kind: str, from_decision=None, **fields: Any
+    *, actor: Person, place, title: str, kind: str, from_decision=None, framework=None, **fields: Any
 ) -> Opportunity:
     """A new draft, from scratch or from a saved route decision (whose value, length, route, regime, service types
-    and wards it copies; anything in ``fields`` wins)."""
+    and wards it copies; anything in ``fields`` wins). A call-off is made by ``call_off_create``, which passes its
+    ``framework``."""
     require(perms.can_create_opportunity(actor, place))
     data: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -288,6 +291,8 @@ def opportunity_create(
     data.update({"title": title, "kind": kind})
     clean, field_errors = _clean_changes(place, data)
     errors.update(field_errors)
+    if "kind" not in errors and (clean.get("kind") == Kind.CALL_OFF) != (framework is not None):
+        errors["kind"] = [CALL_OFF_FROM_FRAMEWORK]
     if not errors:
         probe = Opportunity(place=place)
         _apply(probe, clean)
@@ -302,6 +307,7 @@ def opportunity_create(
                     reference=_new_reference(place),
                     created_by=actor,
                     route_decision=from_decision,
+                    framework=framework,
                 )
                 _apply(opportunity, clean)
                 opportunity.save()
@@ -355,6 +361,8 @@ def opportunity_update(*, actor: Person, opportunity: Opportunity, changes: Mapp
     locked = _lock(opportunity)
     require(perms.can_edit_opportunity(actor, locked))
     clean, errors = _clean_changes(locked.place, changes)
+    if "kind" in clean and "kind" not in errors and (clean["kind"] == Kind.CALL_OFF) != (locked.kind == Kind.CALL_OFF):
+        errors["kind"] = [CALL_OFF_FROM_FRAMEWORK]
     if not errors:
         probe = Opportunity.objects.get(pk=locked.pk)
         _apply(probe, clean)
@@ -656,6 +664,9 @@ def _notify_move(opportunity: Opportunity, action: Action, before: Status) -> No
     url = opportunity_url(opportunity)
     if action == Action.PUBLISH:
         people = {s.person: s.email for s in selectors.matching_subscriptions(opportunity)}
+        if opportunity.kind == Kind.CALL_OFF and opportunity.framework is not None:
+            # The framework's providers are the only ones who may bid: each hears, by e-mail too.
+            people = {person: True for person in selectors.framework_member_people(opportunity.framework)}
         _notify_people(
             people,
             subject=f"New opportunity: {opportunity.title}",
@@ -855,3 +866,100 @@ def alert_subscription_remove(*, actor: Person) -> bool:
     audit_record(actor=actor, verb="opportunity_alerts.removed", target=subscription)
     subscription.delete()
     return True
+
+
+# Frameworks and call-offs ----------------------------------------------------------------------------------------
+
+
+def _framework_problem(framework: Opportunity) -> str:
+    if framework.kind != Kind.FRAMEWORK:
+        return "Only a framework has providers appointed to it."
+    if framework.status != Status.AWARDED:
+        return "Providers can be appointed to a framework only once it has been awarded."
+    return ""
+
+
+@transaction.atomic
+def framework_members_set(*, actor: Person, framework: Opportunity, organisations: Iterable[Any]) -> list[str]:
+    """Set the providers on an awarded framework: the organisations (or their org-ids) given, and no others.
+    Providers already on it keep their appointment date. Returns the org-ids now on the framework."""
+    if not perms.is_officer(actor):
+        require(deny(perms.OFFICERS_ONLY))
+    locked = _lock(framework)
+    errors: dict[str, list[str]] = {}
+    problem = _framework_problem(locked)
+    if problem:
+        errors["organisations"] = [problem]
+    wanted: dict[int, Any] = {}
+    for item in organisations or []:
+        if isinstance(item, str):
+            text = item.strip()
+            found = directory.organisation_by_org_id(text) if text else None
+            if found is None:
+                errors.setdefault("organisations", []).append(
+                    f"No organisation in the directory has the org-id {text or '(blank)'}."
+                )
+                continue
+            item = found
+        if getattr(item, "pk", None) is None:
+            errors.setdefault("organisations", []).append("Choose organisations from the directory.")
+            continue
+        if not item.is_active:
+            errors.setdefault("organisations", []).append(f"{item.name} is no longer active in the directory.")
+            continue
+        wanted[item.pk] = item
+    if errors:
+        raise _fail(errors, "The providers on the framework have not been saved.")
+    current = {
+        m.organisation_id: m for m in FrameworkMember.objects.select_related("organisation").filter(framework=locked)
+    }
+    removed = [m for org_id, m in current.items() if org_id not in wanted]
+    added = [org for org_id, org in wanted.items() if org_id not in current]
+    for member in removed:
+        member.delete()
+    FrameworkMember.objects.bulk_create(
+        [FrameworkMember(framework=locked, organisation=org, appointed_by=actor) for org in added]
+    )
+    audit_record(
+        actor=actor,
+        verb="opportunity.framework_members_set",
+        target=locked,
+        data={
+            "added": sorted(org.org_id for org in added),
+            "removed": sorted(m.organisation.org_id for m in removed),
+            "members": len(wanted),
+        },
+    )
+    return sorted(org.org_id for org in wanted.values())
+
+
+@transaction.atomic
+def call_off_create(*, actor: Person, framework: Opportunity, title: str, **fields: Any) -> Opportunity:
+    """A draft call-off under an awarded framework with providers on it. It copies the framework's place, service
+    types and wards (anything in ``fields`` wins), then follows the usual lifecycle; only the framework's providers
+    may bid, and they are told when it is published."""
+    require(perms.can_create_opportunity(actor, framework.place))
+    locked = _lock(framework)
+    problem = _framework_problem(locked)
+    if not problem and not FrameworkMember.objects.filter(framework=locked).exists():
+        problem = "Appoint the providers on this framework before starting a call-off."
+    if locked.kind != Kind.FRAMEWORK:
+        problem = "Call-offs are made only from a framework."
+    if problem:
+        raise _fail({"framework": [problem]}, "The call-off cannot be started.")
+    data: dict[str, Any] = {
+        "service_types": list(locked.service_types.all()),
+        "wards": list(locked.wards.all()),
+        "consortium_bids_invited": locked.consortium_bids_invited,
+    }
+    data.update(fields)
+    call_off = opportunity_create(
+        actor=actor, place=locked.place, title=title, kind=Kind.CALL_OFF.value, framework=locked, **data
+    )
+    audit_record(
+        actor=actor,
+        verb="opportunity.call_off_created",
+        target=locked,
+        data={"call_off": call_off.reference, "framework": locked.reference},
+    )
+    return call_off

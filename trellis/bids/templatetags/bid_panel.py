@@ -13,6 +13,7 @@ from trellis.bids import selectors
 from trellis.bids.domain import bidding
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES
+from trellis.opportunities import selectors as opportunity_selectors
 
 register = template.Library()
 
@@ -44,4 +45,8 @@ def bid_panel(context: template.Context, opportunity: Any) -> dict[str, Any]:
     bids = [b for b in selectors.bids_for_person(user) if b.opportunity_id == opportunity.pk]
     panel["bids"] = bids
     panel["provider"] = bool(bids) or roles.has_role(user, PROVIDER_ROLES)
+    if panel["provider"] and opportunity.kind == "call_off":
+        own = opportunity_selectors.asking_organisations_for(user)
+        if not any(opportunity_selectors.is_framework_member(opportunity, o) for o in own):
+            panel["refusal"] = perms.NOT_ON_FRAMEWORK
     return panel

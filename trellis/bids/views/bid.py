@@ -132,6 +132,8 @@ def start(request: HttpRequest, opportunity_id) -> HttpResponse:
         raise PermissionDenied("Only members of a provider organisation can bid. Ask your organisation to add you.")
     if not opportunity.consortium_bids_invited:
         organisations = [o for o in organisations if not o.is_consortium] or organisations
+    members = [o for o in organisations if opportunity_selectors.is_framework_member(opportunity, o)]
+    organisations = members or organisations  # a call-off: only the framework's providers (else say why not)
     decision = perms.can_start_bid(request.user, opportunity, organisations[0])
     if not decision:
         raise PermissionDenied(decision.reason)

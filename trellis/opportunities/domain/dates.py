@@ -65,6 +65,15 @@ MINIMUM_PERIODS: dict[Kind, PeriodRule] = {
             f"{route_sources.PA_S54}; the same 25 days is kept below the threshold ({route_sources.PA_S12})",
         ),
         PeriodRule(
+            Kind.CALL_OFF,
+            10,
+            "10 days for the framework's providers to respond to a call-off (mini-competition)",
+            "Trellis assumption: the Procurement Act 2023 sets no minimum for a call-off among a framework's "
+            "suppliers, which may be by mini-competition or, where the framework allows, without one "
+            "(research notes on UK rules, §1.4, framework award and call-off); ten days gives small providers "
+            "on the framework time to reply",
+        ),
+        PeriodRule(
             Kind.MARKET_ENGAGEMENT,
             14,
             "Two weeks to respond to market engagement or an expression of interest",

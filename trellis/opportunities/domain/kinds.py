@@ -11,6 +11,7 @@ class Kind(StrEnum):
     COMPETITIVE_FLEXIBLE = "competitive_flexible"
     MARKET_ENGAGEMENT = "market_engagement"
     FRAMEWORK = "framework"
+    CALL_OFF = "call_off"
 
     @property
     def label(self) -> str:
@@ -23,7 +24,13 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.COMPETITIVE_FLEXIBLE: "Tender (competitive flexible procedure)",
     Kind.MARKET_ENGAGEMENT: "Market engagement or expression of interest",
     Kind.FRAMEWORK: "Framework with call-offs",
+    Kind.CALL_OFF: "Call-off from a framework",
 }
+
+#: Kinds that are only made from another opportunity (a call-off from its awarded framework), never chosen directly.
+DERIVED_KINDS: frozenset[Kind] = frozenset({Kind.CALL_OFF})
+#: The kinds a person chooses when creating or editing an opportunity.
+CHOOSABLE_KINDS: tuple[Kind, ...] = tuple(k for k in Kind if k not in DERIVED_KINDS)
 
 
 class Stage(StrEnum):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from trellis.core.forms import Form
 from trellis.opportunities.domain.criteria import Scale
-from trellis.opportunities.domain.kinds import Kind, Stage
+from trellis.opportunities.domain.kinds import CHOOSABLE_KINDS, Kind, Stage
 from trellis.opportunities.forms.common import TimeOfDayField, at_london_time, london_parts
 from trellis.organisations import selectors as directory
 from trellis.organisations.forms.profile import NUMERIC, CountField, GovukDateField, PoundsField
@@ -73,7 +73,7 @@ MOMENT_FIELD_MAP = {moment: day for moment, day, _ in MOMENTS}
 def kind_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label="Type of opportunity",
-        choices=[(k.value, k.label) for k in Kind],
+        choices=[(k.value, k.label) for k in CHOOSABLE_KINDS],
         widget=Radios(hints={k.value: hint for k, hint in KIND_HINTS.items()}),
         error_messages={
             "required": "Choose the type of opportunity.",
@@ -182,6 +182,8 @@ class DetailsForm(Form):
         place = getattr(opportunity, "place", None)
         self.fields["wards"].queryset = place_wards(place)
         self.fields["kind"].template_name = "opportunities/includes/radios.html"
+        if getattr(opportunity, "kind", "") == Kind.CALL_OFF:  # a call-off stays a call-off
+            self.fields["kind"].choices = [(Kind.CALL_OFF.value, Kind.CALL_OFF.label)]
 
     @staticmethod
     def initial_for(opportunity) -> dict:
@@ -445,4 +447,50 @@ class ReasonForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Everyone who was interested is told why.",
         error_messages={"required": "Enter the reason."},
+    )
+
+
+# Frameworks and call-offs ----------------------------------------------------------------------------------------
+
+
+class FrameworkMembersForm(Form):
+    """Which providers are on an awarded framework: tick those who bid, or add others from the directory by org-id."""
+
+    organisations = forms.MultipleChoiceField(
+        label="Providers on this framework",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick every provider appointed to the framework. Untick one to take it off.",
+    )
+    org_ids = forms.CharField(
+        label="Add providers from the directory by org-id",
+        required=False,
+        max_length=2000,
+        help_text="Optional. One or more org-ids from the directory, separated by commas or spaces, for example "
+        "GB-CHC-1234567.",
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices:
+            self.fields["organisations"].choices = list(choices)
+        else:
+            del self.fields["organisations"]
+
+    def chosen(self) -> list[str]:
+        """The org-ids ticked and typed, each once, in order."""
+        typed = self.cleaned_data.get("org_ids", "").replace(",", " ").split()
+        ticked = list(self.cleaned_data.get("organisations", []))
+        return list(dict.fromkeys(ticked + typed))
+
+
+class CallOffForm(Form):
+    title = forms.CharField(
+        label="Title of the call-off",
+        max_length=200,
+        help_text="For example “Winter befriending in the east of the borough”.",
+        error_messages={
+            "required": "Enter a title for the call-off.",
+            "max_length": "Keep the title to 200 characters.",
+        },
     )

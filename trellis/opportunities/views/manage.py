@@ -12,22 +12,25 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from trellis.bids import selectors as bid_selectors
 from trellis.core.errors import PermissionDenied as ServiceDenied
 from trellis.core.errors import TrellisError, ValidationFailed
 from trellis.core.selectors import audit_events_for
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
 from trellis.opportunities.domain.criteria import TEMPLATES
-from trellis.opportunities.domain.kinds import Stage
+from trellis.opportunities.domain.kinds import Kind, Stage
 from trellis.opportunities.domain.lifecycle import Action
 from trellis.opportunities.forms.common import error_links
 from trellis.opportunities.forms.edit import (
     KIND_FOR_ROUTE,
     MOMENT_FIELD_MAP,
+    CallOffForm,
     CriterionFormSet,
     DetailsForm,
     DocumentForm,
     EligibilityFormSet,
+    FrameworkMembersForm,
     LotFormSet,
     NewOpportunityForm,
     ReasonForm,
@@ -181,6 +184,8 @@ HISTORY_WORDS = {
     "opportunity.not_award": "Recorded as not awarded",
     "opportunity.cancel": "Cancelled",
     "opportunity.deadline_reminder": "Deadline reminder sent",
+    "opportunity.framework_members_set": "Providers on the framework changed",
+    "opportunity.call_off_created": "Call-off started",
 }
 
 
@@ -193,7 +198,44 @@ def _history(opportunity) -> list:
     return events
 
 
-def manage_context(request: HttpRequest, opportunity, *, reason_form=None, problems=None) -> dict:
+def _framework_choices(request: HttpRequest, framework) -> list[tuple[str, str]]:
+    """Who can be ticked: the organisations that submitted bids (readable once the bids are opened) and the providers
+    already on the framework."""
+    try:
+        opened = bid_selectors.bids_for_opportunity(actor=request.user, opportunity=framework)
+        bidders = [b.organisation for b in opened]
+    except ServiceDenied:
+        bidders = []
+    members = [m.organisation for m in selectors.framework_members(framework)]
+    found = {o.org_id: o.name for o in sorted(bidders + members, key=lambda o: o.name.lower())}
+    return [(org_id, f"{name} ({org_id})") for org_id, name in found.items()]
+
+
+def framework_context(request: HttpRequest, opportunity, *, members_form=None, call_off_form=None) -> dict:
+    """The framework panel of an awarded framework (who is on it, its call-offs), and where a call-off came from."""
+    context: dict = {"framework_panel": False}
+    if opportunity.kind != Kind.FRAMEWORK or opportunity.status != "awarded":
+        return context
+    members = list(selectors.framework_members(opportunity))
+    choices = _framework_choices(request, opportunity)
+    if members_form is None:
+        members_form = FrameworkMembersForm(
+            choices=choices, initial={"organisations": [m.organisation.org_id for m in members]}
+        )
+    officer = perms.is_officer(request.user)
+    return {
+        "framework_panel": True,
+        "members": members,
+        "members_form": members_form if officer else None,
+        "bidders_known": bool(choices),
+        "call_off_form": (call_off_form or CallOffForm()) if officer and members else None,
+        "call_offs": list(selectors.call_offs_of(opportunity)),
+    }
+
+
+def manage_context(
+    request: HttpRequest, opportunity, *, reason_form=None, problems=None, members_form=None, call_off_form=None
+) -> dict:
     user = request.user
     check = selectors.publication_check(opportunity) if opportunity.status in ("draft", "approved") else None
     actions = perms.allowed_actions(user, opportunity)
@@ -220,6 +262,7 @@ def manage_context(request: HttpRequest, opportunity, *, reason_form=None, probl
         "stage_labels": [Stage(s).label for s in opportunity.stages if s in {x.value for x in Stage}],
         "questions_waiting": selectors.clarifications_for_staff(opportunity).filter(status="asked").count(),
         "history": _history(opportunity),
+        **framework_context(request, opportunity, members_form=members_form, call_off_form=call_off_form),
     }
 
 
@@ -270,6 +313,57 @@ def transition(request: HttpRequest, public_id) -> HttpResponse:
         return render(request, "opportunities/manage.html", context)
     messages.success(request, DONE[Action(action)].format(ref=opportunity.reference))
     return redirect("opportunities:manage", opportunity.public_id)
+
+
+# Frameworks and call-offs ----------------------------------------------------------------------------------------
+
+
+@require_POST
+@signed_in
+def framework_members(request: HttpRequest, public_id) -> HttpResponse:
+    framework = _staff_opportunity(request, public_id)
+    if not perms.is_officer(request.user):
+        raise PermissionDenied(perms.OFFICERS_ONLY)
+    form = FrameworkMembersForm(request.POST, choices=_framework_choices(request, framework))
+    if form.is_valid():
+        try:
+            on = services.framework_members_set(actor=request.user, framework=framework, organisations=form.chosen())
+        except ServiceDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except TrellisError as exc:
+            typed = bool(form.cleaned_data.get("org_ids", "").strip()) or "organisations" not in form.fields
+            show_errors(form, exc, {"organisations": "org_ids" if typed else "organisations", "__all__": "__all__"})
+        else:
+            messages.success(request, f"The providers on {framework.reference} are saved: {len(on)} on the framework.")
+            return redirect("opportunities:manage", framework.public_id)
+    context = manage_context(request, framework, members_form=form, problems=error_links(form))
+    return render(request, "opportunities/manage.html", context)
+
+
+@require_POST
+@signed_in
+def call_off_new(request: HttpRequest, public_id) -> HttpResponse:
+    framework = _staff_opportunity(request, public_id)
+    require(perms.can_create_opportunity(request.user, framework.place))
+    form = CallOffForm(request.POST)
+    if form.is_valid():
+        try:
+            call_off = services.call_off_create(
+                actor=request.user, framework=framework, title=form.cleaned_data["title"]
+            )
+        except ServiceDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except TrellisError as exc:
+            show_errors(form, exc, {"framework": "__all__"})
+        else:
+            messages.success(
+                request,
+                f"{call_off.reference} is saved as a draft call-off. Now add its details and key dates; only the "
+                "providers on the framework can bid.",
+            )
+            return redirect("opportunities:edit_details", call_off.public_id)
+    context = manage_context(request, framework, call_off_form=form, problems=error_links(form))
+    return render(request, "opportunities/manage.html", context)
 
 
 # Sections --------------------------------------------------------------------------------------------------------
@@ -524,6 +618,8 @@ urlpatterns = [
     path("new/", new, name="new"),
     path("<uuid:public_id>/manage/", manage, name="manage"),
     path("<uuid:public_id>/status/", transition, name="transition"),
+    path("<uuid:public_id>/framework/providers/", framework_members, name="framework_members"),
+    path("<uuid:public_id>/framework/call-off/", call_off_new, name="call_off_new"),
     path("<uuid:public_id>/edit/details/", edit_details, name="edit_details"),
     path("<uuid:public_id>/edit/specification/", edit_specification, name="edit_specification"),
     path("<uuid:public_id>/edit/lots/", edit_lots, name="edit_lots"),
