@@ -102,7 +102,16 @@ class PrequalificationOut(Schema):
     required_evidence: list[str] = Field(..., description="Evidence kinds asked for (see /vocabularies).")
 
 
+class FrameworkOut(Schema):
+    public_id: UUID
+    reference: str
+    title: str
+
+
 class OpportunityDetail(OpportunitySummary):
+    framework: FrameworkOut | None = Field(
+        None, description="For a call-off: the framework it calls off from (only that framework's providers can bid)."
+    )
     specification: str
     outcomes: list[str]
     stages: list[str]
@@ -148,7 +157,13 @@ def _summary(opp) -> dict[str, Any]:
 
 def _detail(opp) -> dict[str, Any]:
     pq = selectors.prequalification_for(opp)
+    framework = opp.framework
     return _summary(opp) | {
+        "framework": (
+            {"public_id": framework.public_id, "reference": framework.reference, "title": framework.title}
+            if framework
+            else None
+        ),
         "specification": opp.specification,
         "outcomes": opp.outcome_lines(),
         "stages": list(opp.stages),

@@ -48,6 +48,7 @@ def test_one_opportunity_with_criteria_and_anonymous_answers(client, published, 
     body = response.json()
     assert [c["name"] for c in body["criteria"]][:2] == ["Meeting the outcomes", "Local knowledge and connections"]
     assert sum(float(c["weight"]) for c in body["criteria"]) == 100
+    assert body["framework"] is None  # not a call-off
     assert body["eligibility"][0]["essential"] is True
     assert body["clarifications"] == [
         {"question": "Is VAT included?", "answer": "Yes.", "published_at": body["clarifications"][0]["published_at"]}

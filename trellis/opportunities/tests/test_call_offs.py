@@ -239,3 +239,14 @@ def test_the_migrations_are_complete():
     out = StringIO()
     call_command("makemigrations", "opportunities", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_the_api_names_a_call_offs_framework(client, published_call_off):
+    data = client.get(f"/api/v1/opportunities/{published_call_off.public_id}").json()
+    framework = published_call_off.framework
+    assert data["kind"] == "call_off"
+    assert data["framework"] == {
+        "public_id": str(framework.public_id),
+        "reference": framework.reference,
+        "title": framework.title,
+    }
