@@ -833,3 +833,15 @@ def test_signed_out_people_are_offered_a_way_to_sign_in_and_ask(client, publishe
     client.force_login(provider_admin)
     response = client.get(url("ask", published))
     assert response.status_code == 302 and response["Location"] == url("detail", published) + "#ask"
+
+
+def test_an_htmx_request_never_saves_even_with_the_last_button_pressed(client, unplanned, commissioner):
+    """htmx sends along the last submit button pressed; the running total must still not save (nor swallow the
+    "saved" message of the real submission by following its redirect)."""
+    client.force_login(commissioner)
+    items = [{"name": "A", "weight": "100", "scale": "0-5"}]
+    data = rows("criteria", items) | {"action": "save"}
+    response = client.post(url("edit_criteria", unplanned), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Total weight: 100%" in text(response)
+    assert not unplanned.criteria.exists()

@@ -535,8 +535,10 @@ def edit_criteria(request: HttpRequest, public_id) -> HttpResponse:
     def save(*, actor, opportunity, rows):
         services.criteria_set(actor=actor, opportunity=opportunity, criteria=rows)
 
-    if request.method == "POST" and request.htmx and request.POST.get("action") is None:
-        # Progressive enhancement: the running total, recalculated as weights are typed.
+    if request.method == "POST" and request.htmx:
+        # Progressive enhancement: the running total, recalculated as weights are typed. An htmx request never saves,
+        # even when htmx sends along the last button pressed: saving is always the form's own submission, and an
+        # htmx request that saved would follow the redirect itself and swallow the "saved" message (seen in CI).
         opportunity = _editable_opportunity(request, public_id)
         formset = CriterionFormSet(request.POST, prefix="criteria")
         return render(request, "opportunities/includes/_weight_total.html", _totals(weight_total(formset)))
