@@ -39,10 +39,6 @@ MAX_DOCUMENTS = 20
 RECEIPT_ATTEMPTS = 5
 
 
-def _fail(errors: dict[str, list[str]], message: str = "") -> ValidationFailed:
-    return ValidationFailed(message or next(iter(errors.values()))[0], errors=errors)
-
-
 def bid_url(bid: Bid) -> str:
     try:
         return reverse("bids:bid", kwargs={"public_id": bid.public_id})
@@ -109,13 +105,13 @@ def bid_start(*, actor: Person, opportunity, organisation, lot=None, now: dateti
             f"{organisation.name} already has a bid for this {'lot' if lot else 'opportunity'}. Carry on with that one."
         ]
     if errors:
-        raise _fail(errors, "The bid has not been started.")
+        raise ValidationFailed.of(errors, "The bid has not been started.")
     bid = Bid(opportunity=opportunity, organisation=organisation, lot=lot, created_by=actor, created_at=now)
     try:
         with transaction.atomic():
             bid.save()
     except IntegrityError as exc:
-        raise _fail({"organisation": [f"{organisation.name} already has a bid for this."]}) from exc
+        raise ValidationFailed.of({"organisation": [f"{organisation.name} already has a bid for this."]}) from exc
     consortium = directory.consortium_for(organisation=organisation)
     if consortium is not None:
         # Start from the roles and shares the consortium already agreed; the bid may change them.
@@ -150,7 +146,7 @@ def bid_answers_save(*, actor: Person, bid: Bid, answers: Mapping[Any, str], now
     locked = _editable(actor, bid, now)
     errors = bidding.answer_errors(answers, selectors.criterion_rules(locked.opportunity))
     if errors:
-        raise _fail(errors, "Your answers have not been saved.")
+        raise ValidationFailed.of(errors, "Your answers have not been saved.")
     changed = []
     for raw_id, text in answers.items():
         criterion_id = int(raw_id)
@@ -183,7 +179,7 @@ def bid_document_add(*, actor: Person, bid: Bid, upload, title: str = "", now: d
     if locked.documents.count() >= MAX_DOCUMENTS:
         errors["file"] = [f"A bid can have up to {MAX_DOCUMENTS} documents. Remove one to add another."]
     if errors or checked.file_type is None:
-        raise _fail(errors or {"file": ["Select a file to upload."]}, "The document has not been added.")
+        raise ValidationFailed.of(errors, "The document has not been added.")
     content, file_type, title, stored_name = checked.content, checked.file_type, checked.title, checked.stored_name
     document = BidDocument(
         bid=locked,
@@ -233,7 +229,7 @@ def bid_declarations_sign(*, actor: Person, bid: Bid, keys: Sequence[str], now: 
     keys = [str(k) for k in keys]
     errors = bidding.declaration_errors(keys)
     if errors:
-        raise _fail(errors, "The declarations have not been saved.")
+        raise ValidationFailed.of(errors, "The declarations have not been saved.")
     before = locked.declarations or {}
     signed: dict[str, Any] = {}
     for key in bidding.DECLARATIONS:
@@ -274,7 +270,7 @@ def bid_budget_save(
         except ValidationFailed as exc:
             errors.update(exc.errors or {"budget": [exc.message]})
     if errors:
-        raise _fail(errors, "Your budget and price have not been saved.")
+        raise ValidationFailed.of(errors, "Your budget and price have not been saved.")
     locked.budget = data
     locked.budget_result = result
     locked.price = value
@@ -316,7 +312,7 @@ def bid_consortium_set(
     locked = _editable(actor, bid, now)
     members = _consortium_org_ids(locked.organisation)
     if not members:
-        raise _fail({"roles": ["Only a consortium's bid has members' roles and shares."]})
+        raise ValidationFailed.of({"roles": ["Only a consortium's bid has members' roles and shares."]})
     rows = []
     for row in roles:
         org_id = _org_id_of(row.get("organisation"))
@@ -329,7 +325,7 @@ def bid_consortium_set(
         )
     errors = bidding.share_errors(rows)
     if errors:
-        raise _fail(errors, "The consortium roles have not been saved.")
+        raise ValidationFailed.of(errors, "The consortium roles have not been saved.")
     locked.consortium_roles.all().delete()
     created = ConsortiumRole.objects.bulk_create(
         [
@@ -408,9 +404,9 @@ def bid_submit(*, actor: Person, bid: Bid, now: datetime | None = None) -> Recei
             errors: dict[str, list[str]] = {}
             for m in missing:
                 errors.setdefault(m.field, []).append(m.message)
-            raise _fail(errors, "Your bid has not been submitted: there are things still to do.")
+            raise ValidationFailed.of(errors, "Your bid has not been submitted: there are things still to do.")
         if _live_bid_exists(locked.opportunity, locked.organisation, locked.lot, exclude=locked.pk):
-            raise _fail(
+            raise ValidationFailed.of(
                 {"organisation": [f"{locked.organisation.name} already has another bid for this. Withdraw it first."]}
             )
         resubmission = locked.receipts.exists()

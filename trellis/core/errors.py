@@ -46,6 +46,11 @@ class ValidationFailed(TrellisError):
         super().__init__(message, **kw)
         self.errors = errors or {}
 
+    @classmethod
+    def of(cls, errors: dict[str, list[str]], message: str = "") -> ValidationFailed:
+        """The failure for these field errors; its message is ``message`` or else the first field's first error."""
+        return cls(message or next(iter(errors.values()), ["The input is not valid."])[0], errors=errors)
+
     def as_problem(self) -> dict[str, Any]:
         problem = super().as_problem()
         problem["errors"] = self.errors

@@ -225,7 +225,7 @@ def _check_filters(params: OpportunityQuery) -> None:
         if bad:
             errors[name] = [f"Unknown {name.replace('_', ' ')} {', '.join(bad)}: see /api/v1/vocabularies."]
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+        raise ValidationFailed.of(errors)
 
 
 def _page_url(request, page: int) -> str:

@@ -239,18 +239,22 @@ def matching_subscriptions(opportunity: Opportunity) -> QuerySet[AlertSubscripti
     return qs.distinct().order_by("pk")
 
 
-def people_of_asking_organisations(opportunity: Opportunity) -> QuerySet[Person]:
-    """The members and admins of every organisation that asked a question about the opportunity."""
-    org_ids = Clarification.objects.filter(opportunity=opportunity).values("asking_organisation_id")
+def _provider_people(organisation_ids) -> QuerySet[Person]:
+    """The active members and admins of these organisations (a list or a subquery of ids)."""
     return (
         Person.objects.filter(
             is_active=True,
-            memberships__organisation_id__in=org_ids,
+            memberships__organisation_id__in=organisation_ids,
             memberships__role__in=[r.value for r in PROVIDER_ROLES],
         )
         .distinct()
         .order_by("pk")
     )
+
+
+def people_of_asking_organisations(opportunity: Opportunity) -> QuerySet[Person]:
+    """The members and admins of every organisation that asked a question about the opportunity."""
+    return _provider_people(Clarification.objects.filter(opportunity=opportunity).values("asking_organisation_id"))
 
 
 def opportunity_officers(opportunity: Opportunity) -> list[Person]:
@@ -489,13 +493,4 @@ def call_offs_of(framework: Opportunity) -> QuerySet[Opportunity]:
 
 def framework_member_people(framework: Opportunity) -> QuerySet[Person]:
     """The active members and admins of every provider on the framework (who hear about its call-offs)."""
-    org_ids = FrameworkMember.objects.filter(framework=framework).values("organisation_id")
-    return (
-        Person.objects.filter(
-            is_active=True,
-            memberships__organisation_id__in=org_ids,
-            memberships__role__in=[r.value for r in PROVIDER_ROLES],
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return _provider_people(FrameworkMember.objects.filter(framework=framework).values("organisation_id"))

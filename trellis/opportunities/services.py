@@ -80,10 +80,6 @@ MAX_CRITERIA = 30
 CALL_OFF_FROM_FRAMEWORK = "A call-off is started from its framework's page, and stays a call-off."
 
 
-def _fail(errors: dict[str, list[str]], message: str = "") -> ValidationFailed:
-    return ValidationFailed(message or next(iter(errors.values()))[0], errors=errors)
-
-
 def opportunity_url(opportunity: Opportunity) -> str:
     try:
         return reverse("opportunities:detail", kwargs={"public_id": opportunity.public_id})
@@ -298,7 +294,7 @@ def opportunity_create(
         _apply(probe, clean)
         errors.update(dates.check_order(_key_dates(probe)).errors)
     if errors:
-        raise _fail(errors, "The opportunity cannot be created yet.")
+        raise ValidationFailed.of(errors, "The opportunity cannot be created yet.")
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -368,7 +364,7 @@ def opportunity_update(*, actor: Person, opportunity: Opportunity, changes: Mapp
         _apply(probe, clean)
         errors.update(dates.check_order(_key_dates(probe)).errors)
     if errors:
-        raise _fail(errors, "The changes cannot be saved.")
+        raise ValidationFailed.of(errors, "The changes cannot be saved.")
     changed = _apply(locked, clean)
     if changed:
         locked.save()
@@ -381,12 +377,12 @@ def opportunity_update(*, actor: Person, opportunity: Opportunity, changes: Mapp
 
 def _rows(rows: Any, name: str, limit: int) -> list[Mapping[str, Any]]:
     if not isinstance(rows, Sequence) or isinstance(rows, str | bytes):
-        raise _fail({name: [f"The {name} must be a list."]})
+        raise ValidationFailed.of({name: [f"The {name} must be a list."]})
     if len(rows) > limit:
-        raise _fail({name: [f"There can be at most {limit} {name}."]})
+        raise ValidationFailed.of({name: [f"There can be at most {limit} {name}."]})
     bad = [i for i, row in enumerate(rows) if not isinstance(row, Mapping)]
     if bad:
-        raise _fail({f"{name}-{bad[0]}-title": ["Each row must be a set of named values."]})
+        raise ValidationFailed.of({f"{name}-{bad[0]}-title": ["Each row must be a set of named values."]})
     return list(rows)
 
 
@@ -416,7 +412,7 @@ def lots_set(*, actor: Person, opportunity: Opportunity, lots: list[dict]) -> li
             f"The lots add up to £{total:,.2f}, more than the estimated value of £{locked.estimated_value:,.2f}."
         ]
     if errors:
-        raise _fail(errors, "The lots cannot be saved.")
+        raise ValidationFailed.of(errors, "The lots cannot be saved.")
     locked.lots.all().delete()
     saved = Lot.objects.bulk_create(
         [
@@ -452,7 +448,7 @@ def eligibility_set(*, actor: Person, opportunity: Opportunity, items: list[dict
             errors[f"eligibility-{i}-text"] = ["Keep it to 500 characters or fewer."]
         clean.append((text, bool(row.get("essential", True))))
     if errors:
-        raise _fail(errors, "The checklist cannot be saved.")
+        raise ValidationFailed.of(errors, "The checklist cannot be saved.")
     locked.eligibility_items.all().delete()
     saved = EligibilityItem.objects.bulk_create(
         [EligibilityItem(opportunity=locked, order=i + 1, text=t, essential=e) for i, (t, e) in enumerate(clean)]
@@ -515,7 +511,7 @@ def document_add(*, actor: Person, opportunity: Opportunity, upload, title: str 
     require(perms.can_edit_opportunity(actor, locked))
     checked = check_document_upload(upload, title, max_bytes=settings.TRELLIS_MAX_UPLOAD_BYTES)
     if checked.errors or checked.file_type is None:
-        raise _fail(checked.errors or {"file": ["Select a file to upload."]}, "The document has not been added.")
+        raise ValidationFailed.of(checked.errors, "The document has not been added.")
     content, file_type, title, stored_name = checked.content, checked.file_type, checked.title, checked.stored_name
     document = OpportunityDocument(
         opportunity=locked,
@@ -732,9 +728,9 @@ def clarification_ask(
     require(perms.can_ask_question(actor, opportunity, organisation, now=now))
     text = (question or "").strip()
     if not text:
-        raise _fail({"question": ["Enter your question."]})
+        raise ValidationFailed.of({"question": ["Enter your question."]})
     if len(text) > 5000:
-        raise _fail({"question": ["Keep your question to 5,000 characters or fewer."]})
+        raise ValidationFailed.of({"question": ["Keep your question to 5,000 characters or fewer."]})
     clarification = Clarification.objects.create(
         opportunity=opportunity, asked_by=actor, asking_organisation=organisation, question=text, created_at=now
     )
@@ -772,7 +768,7 @@ def clarification_answer(
     elif len(text) > 10_000:
         errors["answer"] = ["Keep the answer to 10,000 characters or fewer."]
     if errors:
-        raise _fail(errors)
+        raise ValidationFailed.of(errors)
     was_published = locked.status == ClarificationStatus.PUBLISHED
     locked.answer = text
     locked.answered_by = actor
@@ -836,7 +832,7 @@ def alert_subscription_set(*, actor: Person, service_types, wards, email: bool) 
     if len(found_wards) != len(ward_codes):
         errors["wards"] = ["Choose wards from the list."]
     if errors:
-        raise _fail(errors, "Your alerts have not been saved.")
+        raise ValidationFailed.of(errors, "Your alerts have not been saved.")
     subscription, created = AlertSubscription.objects.get_or_create(person=actor, defaults={"email": bool(email)})
     subscription.email = bool(email)
     subscription.save()
@@ -909,7 +905,7 @@ def framework_members_set(*, actor: Person, framework: Opportunity, organisation
             continue
         wanted[item.pk] = item
     if errors:
-        raise _fail(errors, "The providers on the framework have not been saved.")
+        raise ValidationFailed.of(errors, "The providers on the framework have not been saved.")
     current = {
         m.organisation_id: m for m in FrameworkMember.objects.select_related("organisation").filter(framework=locked)
     }
@@ -946,7 +942,7 @@ def call_off_create(*, actor: Person, framework: Opportunity, title: str, **fiel
     if locked.kind != Kind.FRAMEWORK:
         problem = "Call-offs are made only from a framework."
     if problem:
-        raise _fail({"framework": [problem]}, "The call-off cannot be started.")
+        raise ValidationFailed.of({"framework": [problem]}, "The call-off cannot be started.")
     data: dict[str, Any] = {
         "service_types": list(locked.service_types.all()),
         "wards": list(locked.wards.all()),

@@ -78,8 +78,7 @@ M2M_FIELDS = ("wards", "client_groups", "service_types")
 
 def _raise_validation(exc: ValidationError) -> None:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    first = next(iter(errors.values()))[0]
-    raise ValidationFailed(first, errors=errors) from exc
+    raise ValidationFailed.of(errors) from exc
 
 
 def _unique_slug(name: str, exclude_pk: int = 0) -> str:
@@ -259,7 +258,7 @@ def evidence_upload(
     except UploadRefused as exc:
         errors["file"] = [str(exc)]
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+        raise ValidationFailed.of(errors)
     now = timezone.now()
     EvidenceDocument.objects.filter(organisation=organisation, kind=kind, superseded_at__isnull=True).update(
         superseded_at=now
@@ -433,7 +432,7 @@ def consortium_create(
     if not name.strip():
         errors["name"] = ["Enter the consortium's name."]
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+        raise ValidationFailed.of(errors)
     identifier = org_id or f"360G-trellis-consortium-{slugify(name)[:80]}"
     org = organisation_create(
         actor=actor,
@@ -500,7 +499,7 @@ def partner_request_create(
     if closes_on is not None and closes_on < timezone.localdate():
         errors["closes_on"] = ["The closing date must be today or in the future."]
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+        raise ValidationFailed.of(errors)
     req = PartnerRequest.objects.create(
         organisation=organisation,
         title=title.strip(),
@@ -601,7 +600,7 @@ def organisation_member_add(
     elif person is not None and Membership.objects.filter(person=person, organisation=organisation, role=role).exists():
         errors["email"] = [f"{person.get_full_name()} is already a {Role(role).label.lower()} of {organisation.name}."]
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+        raise ValidationFailed.of(errors)
     assert role_value is not None
     is_new = person is None
     if person is None:

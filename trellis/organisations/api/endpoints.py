@@ -164,7 +164,7 @@ def _check_filters(params: ListQuery) -> None:
     check("sector", params.sector, set(Sector.values), "use vcse, private or public.")
     check("sort", [params.sort], set(selectors.SORTS), "use " + ", ".join(selectors.SORTS) + ".")
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+        raise ValidationFailed.of(errors)
 
 
 def _page_url(request, page: int) -> str:
