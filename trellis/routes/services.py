@@ -18,7 +18,7 @@ from trellis.core.services import audit_record
 from trellis.places.models import Place
 from trellis.routes import permissions as perms
 from trellis.routes import selectors
-from trellis.routes.domain import CostAssumptions, Facts, FactsInvalid, advise
+from trellis.routes.domain import CostAssumptions, Facts, FactsInvalid, advise, costs
 from trellis.routes.models import CostAssumption, RouteDecision
 
 TITLE_MAX = 200
@@ -158,15 +158,6 @@ def _record(
     return decision
 
 
-def _mix_partner(key: str) -> CostAssumption | None:
-    """The other share of a two-way mix (``mix.<group>.<band>``): the two must add up to 1."""
-    if not key.startswith("mix."):
-        return None
-    group = key.rsplit(".", 1)[0] + "."
-    siblings = list(CostAssumption.objects.filter(key__startswith=group).exclude(key=key))
-    return siblings[0] if len(siblings) == 1 else None
-
-
 def cost_assumption_update(
     *, actor: Person, cost_assumption: CostAssumption, value: Any, assumption: str, source: str
 ) -> CostAssumption:
@@ -188,7 +179,8 @@ def cost_assumption_update(
         errors["assumption"] = ["Say what this number assumes."]
     if not source:
         errors["source"] = ["Say where this number comes from."]
-    partner = _mix_partner(cost_assumption.key)
+    partner_key = costs.mix_partner(cost_assumption.key)
+    partner = CostAssumption.objects.filter(key=partner_key).first() if partner_key else None
     if amount is not None and not errors:
         changes = {cost_assumption.key: amount}
         if partner is not None and amount <= 1:

@@ -50,6 +50,17 @@ RATE_PROCESSES = ("open", "flexible", "psr", "below_advertised", "grant_round", 
 FIXED_PROCESSES = ("quotation", "call_off", "direct", "negotiated", "grant_single")
 MIX_GROUPS = {"small_or_local": ("micro", "small"), "other": ("medium", "large")}
 
+
+def mix_partner(key: str) -> str | None:
+    """The other share of a two-way mix (``mix.<group>.<band>``), which must make the pair add up to 1."""
+    prefix, _, rest = key.partition(".")
+    group, _, band = rest.partition(".")
+    others = [b for b in MIX_GROUPS.get(group, ()) if b != band]
+    if prefix != "mix" or band not in MIX_GROUPS.get(group, ()) or len(others) != 1:
+        return None
+    return f"mix.{group}.{others[0]}"
+
+
 ROUTE_PROCESS: dict[Route, str | None] = {
     Route.OPEN_PROCEDURE: "open",
     Route.COMPETITIVE_FLEXIBLE: "flexible",

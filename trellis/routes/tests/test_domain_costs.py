@@ -196,3 +196,13 @@ def test_zero_value_has_no_share():
     facts = Facts.from_dict({**FACTS, "estimated_value_gbp": 0})
     cost = cost_of_competing(Route.OPEN_PROCEDURE, facts, DEFAULT_COST_ASSUMPTIONS)
     assert cost.share_of_value is None and cost.disproportionate is False
+
+
+def test_each_two_way_mix_share_has_one_partner():
+    from trellis.routes.domain.costs import mix_partner
+
+    assert mix_partner("mix.small_or_local.micro") == "mix.small_or_local.small"
+    assert mix_partner("mix.other.large") == "mix.other.medium"
+    assert mix_partner("mix.other.micro") is None
+    assert mix_partner("mix.nowhere.micro") is None
+    assert mix_partner("bid_cost_gbp.micro") is None
