@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trellis.routes",
     "trellis.opportunities",
     "trellis.bids",
+    "trellis.evaluation",
     "trellis.demo",
 ]
 

@@ -32,6 +32,9 @@ class Bid(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="bids")
     lot = models.ForeignKey("opportunities.Lot", null=True, blank=True, on_delete=models.PROTECT, related_name="bids")
     status = models.CharField(max_length=10, choices=BidStatus.choices, default=BidStatus.DRAFT, db_index=True)
+    stage = models.CharField(
+        max_length=30, blank=True, default="", help_text="For a procedure run in stages: the stage it was made for."
+    )
     created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -54,12 +57,12 @@ class Bid(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["opportunity", "organisation", "lot"],
+                fields=["opportunity", "stage", "organisation", "lot"],
                 condition=~Q(status="withdrawn") & Q(lot__isnull=False),
                 name="uniq_live_bid_per_lot",
             ),
             models.UniqueConstraint(
-                fields=["opportunity", "organisation"],
+                fields=["opportunity", "stage", "organisation"],
                 condition=~Q(status="withdrawn") & Q(lot__isnull=True),
                 name="uniq_live_bid_no_lot",
             ),
@@ -154,15 +157,20 @@ class Receipt(models.Model):
 
 
 class Opening(models.Model):
-    """The opening of an opportunity's bids after the deadline. Optionally needs a second, different person."""
+    """The opening of an opportunity's bids after the deadline (of one stage, for a procedure run in stages).
+    Optionally needs a second, different person."""
 
-    opportunity = models.OneToOneField("opportunities.Opportunity", on_delete=models.PROTECT, related_name="opening")
+    opportunity = models.ForeignKey("opportunities.Opportunity", on_delete=models.PROTECT, related_name="openings")
+    stage = models.CharField(max_length=30, blank=True, default="")
     requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     requires_two_openers = models.BooleanField(default=False)
     second_opener = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     opened_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["opportunity", "stage"], name="uniq_opening_per_stage")]
 
     def __str__(self) -> str:
         return f"Opening of opportunity {self.opportunity_id}"

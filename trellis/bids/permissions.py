@@ -18,6 +18,7 @@ from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES, Role
 from trellis.core.permissions import Decision, allow, deny
 from trellis.opportunities import selectors as opportunity_selectors
+from trellis.opportunities.domain.kinds import Stage
 from trellis.opportunities.domain.lifecycle import Status
 
 SIGN_IN = "Sign in to do this."
@@ -48,14 +49,27 @@ def is_bidder_for(actor, organisation) -> bool:
     return any(roles.has_role(actor, PROVIDER_ROLES, org_id) for org_id in bidder_organisation_ids(organisation))
 
 
-def is_opened(opportunity) -> bool:
-    opening = _opening(opportunity)
+def is_opened(opportunity, stage: str | None = None) -> bool:
+    """Have the bids been opened — for a procedure run in stages, those of ``stage`` (by default the current
+    submission stage)?"""
+    opening = _opening(opportunity, stage)
     return opening is not None and opening.is_complete
 
 
-def _opening(opportunity) -> Opening | None:
+def _opening(opportunity, stage: str | None = None) -> Opening | None:
     """Read from the database every time: a stale cached answer must never decide the sealed rule."""
-    return Opening.objects.filter(opportunity_id=opportunity.pk).first()
+    if stage is None:
+        stage = opportunity_selectors.bidding_stage(opportunity)
+    return Opening.objects.filter(opportunity_id=opportunity.pk, stage=stage).first()
+
+
+def stage_closed_reason(bid) -> str | None:
+    """A bid made for an earlier stage of a procedure run in stages stays as it was submitted."""
+    current = opportunity_selectors.bidding_stage(bid.opportunity)
+    if bid.stage == current:
+        return None
+    label = Stage(bid.stage).label.lower() if bid.stage in {s.value for s in Stage} else "earlier"
+    return f"This bid was made for the {label} stage, which has closed."
 
 
 def can_view_bid_content(actor, bid) -> Decision:
@@ -65,7 +79,7 @@ def can_view_bid_content(actor, bid) -> Decision:
     if is_bidder_for(actor, bid.organisation):
         return allow("You belong to the organisation that made this bid.")
     if roles.is_staff_member(actor):
-        if not is_opened(bid.opportunity):
+        if not is_opened(bid.opportunity, bid.stage):
             return deny(SEALED)
         if bid.status != bidding.BidStatus.SUBMITTED:
             return deny("Only submitted bids are opened.")
@@ -82,6 +96,9 @@ def can_start_bid(actor, opportunity, organisation, *, now: datetime | None = No
         return deny("This opportunity is not open for bids.")
     if not opportunity_selectors.is_framework_member(opportunity, organisation):
         return deny(NOT_ON_FRAMEWORK)
+    problem = opportunity_selectors.stage_entry_problem(opportunity, organisation)
+    if problem:
+        return deny(problem)
     now = now or timezone.now()
     if bidding.deadline_passed(opportunity.closes_at, now):
         return deny(bidding.lock_reason(bidding.BidStatus.DRAFT, opportunity.closes_at, now) or "")
@@ -93,7 +110,9 @@ def _can_act(actor, bid, action: str, now: datetime | None) -> Decision:
         return deny(SIGN_IN)
     if not is_bidder_for(actor, bid.organisation):
         return deny("You can only change your own organisation's bids.")
-    reason = bidding.lock_reason(bid.status, bid.opportunity.closes_at, now or timezone.now(), action=action)
+    reason = stage_closed_reason(bid) or bidding.lock_reason(
+        bid.status, bid.opportunity.closes_at, now or timezone.now(), action=action
+    )
     if reason:
         return deny(reason)
     if action != "withdraw" and bid.opportunity.status != Status.PUBLISHED:

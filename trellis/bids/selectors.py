@@ -21,6 +21,8 @@ from trellis.bids.models import Bid, BidAnswer, BidDocument, ConsortiumRole, Ope
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES
 from trellis.core.errors import PermissionDenied
+from trellis.opportunities import selectors as opportunity_selectors
+from trellis.opportunities.domain.kinds import Stage
 
 __all__ = [
     "BidSummary",
@@ -40,6 +42,8 @@ __all__ = [
     "receipt_verifies",
     "receipts_for",
     "share_rows",
+    "stage_bidders",
+    "stage_criteria",
     "submitted_content",
 ]
 
@@ -110,18 +114,29 @@ def live_bid_for(*, actor, opportunity, organisation, lot=None) -> Bid | None:
     if not perms.is_bidder_for(actor, organisation):
         return None
     return (
-        Bid.objects.filter(opportunity=opportunity, organisation=organisation, lot=lot)
+        Bid.objects.filter(
+            opportunity=opportunity,
+            stage=opportunity_selectors.bidding_stage(opportunity),
+            organisation=organisation,
+            lot=lot,
+        )
         .exclude(status=BidStatus.WITHDRAWN)
         .first()
     )
 
 
 def opening_for(opportunity) -> Opening | None:
+    """The opening of the current bids (for a procedure run in stages, the current submission stage's)."""
     return (
         Opening.objects.select_related("requested_by", "opened_by", "second_opener")
-        .filter(opportunity_id=opportunity.pk)
+        .filter(opportunity_id=opportunity.pk, stage=opportunity_selectors.bidding_stage(opportunity))
         .first()
     )
+
+
+def _current_bids(opportunity) -> QuerySet[Bid]:
+    """The opportunity's bids for its current submission stage (all of them when it is not run in stages)."""
+    return Bid.objects.filter(opportunity=opportunity, stage=opportunity_selectors.bidding_stage(opportunity))
 
 
 def bids_for_opportunity(*, actor, opportunity) -> QuerySet[Bid]:
@@ -131,9 +146,19 @@ def bids_for_opportunity(*, actor, opportunity) -> QuerySet[Bid]:
         raise PermissionDenied("Only the council's people see the bids for an opportunity.")
     if not perms.is_opened(opportunity):
         raise PermissionDenied(perms.SEALED)
-    return _with_content(Bid.objects.filter(opportunity=opportunity, status=BidStatus.SUBMITTED)).order_by(
+    return _with_content(_current_bids(opportunity).filter(status=BidStatus.SUBMITTED)).order_by(
         "lot__number", "submitted_at", "id"
     )
+
+
+def stage_bidders(opportunity) -> list:
+    """The organisations that submitted bids to the current submission stage, by name — known only once those
+    bids are opened (before then, an empty list)."""
+    if not perms.is_opened(opportunity):
+        return []
+    submitted = _current_bids(opportunity).filter(status=BidStatus.SUBMITTED).select_related("organisation")
+    by_id = {bid.organisation_id: bid.organisation for bid in submitted}
+    return sorted(by_id.values(), key=lambda org: (org.name.lower(), org.pk))
 
 
 def bid_count_before_opening(opportunity) -> int | None:
@@ -141,7 +166,7 @@ def bid_count_before_opening(opportunity) -> int | None:
     Never anything about who or what."""
     if not opportunity.show_bid_count_before_opening:
         return None
-    return Bid.objects.filter(opportunity=opportunity, status=BidStatus.SUBMITTED).count()
+    return _current_bids(opportunity).filter(status=BidStatus.SUBMITTED).count()
 
 
 @dataclass(frozen=True)
@@ -181,15 +206,30 @@ def budget_flags(bid: Bid) -> list[bidding.BudgetFlag]:
 # Content helpers for those already allowed to see the bid -------------------------------------------------
 
 
+def _expression_of_interest(opportunity) -> bool:
+    """An expression of interest stage asks no written questions and no budget: those come with the tender."""
+    return opportunity_selectors.bidding_stage(opportunity) == Stage.EXPRESSION_OF_INTEREST
+
+
+def stage_criteria(opportunity) -> list:
+    """The criteria a bid answers now (none at an expression of interest stage)."""
+    if _expression_of_interest(opportunity):
+        return []
+    return list(opportunity.criteria.all())
+
+
 def criterion_rules(opportunity) -> list[bidding.CriterionRule]:
     return [
         bidding.CriterionRule(id=c.pk, name=c.name, word_limit=c.word_limit, is_price=c.is_price)
-        for c in opportunity.criteria.all()
+        for c in stage_criteria(opportunity)
     ]
 
 
 def budget_required(opportunity) -> bool:
-    """A full cost budget is asked for when the opportunity has a value or a price criterion."""
+    """A full cost budget is asked for when the opportunity has a value or a price criterion (and not at an
+    expression of interest stage)."""
+    if _expression_of_interest(opportunity):
+        return False
     return opportunity.estimated_value is not None or any(c.is_price for c in opportunity.criteria.all())
 
 
@@ -211,6 +251,7 @@ def missing_before_submit(bid: Bid) -> list[bidding.Missing]:
         has_budget=bool(bid.budget),
         consortium=bool(bid.organisation.is_consortium),
         share_rows=share_rows(bid),
+        price_required=not _expression_of_interest(bid.opportunity),
     )
 
 

@@ -11,7 +11,7 @@ Every service that depends on the deadline takes ``now`` (default: the server's 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,8 @@ from trellis.core.models import Person
 from trellis.core.permissions import require
 from trellis.core.services import audit_record, notify
 from trellis.opportunities import selectors as opportunity_selectors
+from trellis.opportunities import services as opportunity_services
+from trellis.opportunities.domain.kinds import Stage
 from trellis.organisations import selectors as directory
 from trellis.organisations.domain.uploads import check_document_upload
 
@@ -106,7 +108,14 @@ def bid_start(*, actor: Person, opportunity, organisation, lot=None, now: dateti
         ]
     if errors:
         raise ValidationFailed.of(errors, "The bid has not been started.")
-    bid = Bid(opportunity=opportunity, organisation=organisation, lot=lot, created_by=actor, created_at=now)
+    bid = Bid(
+        opportunity=opportunity,
+        stage=opportunity_selectors.bidding_stage(opportunity),
+        organisation=organisation,
+        lot=lot,
+        created_by=actor,
+        created_at=now,
+    )
     try:
         with transaction.atomic():
             bid.save()
@@ -127,9 +136,12 @@ def bid_start(*, actor: Person, opportunity, organisation, lot=None, now: dateti
 
 
 def _live_bid_exists(opportunity, organisation, lot, *, exclude: int | None = None) -> bool:
-    qs = Bid.objects.filter(opportunity=opportunity, organisation=organisation, lot=lot).exclude(
-        status=BidStatus.WITHDRAWN
-    )
+    qs = Bid.objects.filter(
+        opportunity=opportunity,
+        stage=opportunity_selectors.bidding_stage(opportunity),
+        organisation=organisation,
+        lot=lot,
+    ).exclude(status=BidStatus.WITHDRAWN)
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return qs.exists()
@@ -457,6 +469,72 @@ def bid_withdraw(*, actor: Person, bid: Bid, now: datetime | None = None) -> Bid
     return bid
 
 
+# Stages: who goes on -----------------------------------------------------------------------------------------------
+
+
+def stage_participants_choose(
+    *, actor: Person, opportunity, organisation_ids: Iterable[Any], message: str = "", now: datetime | None = None
+) -> list:
+    """After a stage's bids are opened, choose the providers who go on to the shortlist, dialogue or negotiation
+    step that follows (and so to the next stage's submissions). Those not chosen are told, with ``message``, which
+    is required when anyone is left out. Returns the organisations chosen."""
+    now = now or timezone.now()
+    problems: dict[str, list[str]] = {}
+    submitted = {org.pk: org for org in selectors.stage_bidders(opportunity)}
+    if not perms.is_opened(opportunity):
+        problems["participants"] = ["Open this stage's bids before choosing who goes on."]
+    wanted: set[int] = set()
+    for raw in organisation_ids:
+        try:
+            wanted.add(int(raw))
+        except (TypeError, ValueError):
+            problems["participants"] = ["Choose providers from the list."]
+    if wanted - set(submitted) and "participants" not in problems:
+        problems["participants"] = ["Choose only providers that submitted to this stage."]
+    chosen = [org for pk, org in submitted.items() if pk in wanted]
+    left_out = [org for pk, org in submitted.items() if pk not in wanted]
+    text = (message or "").strip()
+    if left_out and chosen and not text:
+        problems["message"] = ["Tell the providers who are not going on why: the message is sent to them."]
+    if len(text) > 5000:
+        problems["message"] = ["Keep the message to 5,000 characters or fewer."]
+    with transaction.atomic():
+        opportunity_services.opportunity_stage_advance(
+            actor=actor, opportunity=opportunity, participants=chosen, problems=problems, now=now
+        )
+        step = opportunity_selectors.current_stage(opportunity)
+        audit_record(
+            actor=actor,
+            verb="bids.stage_decided",
+            target=opportunity,
+            data={
+                "step": step,
+                "going_on": sorted(org.org_id for org in chosen),
+                "not_going_on": sorted(org.org_id for org in left_out),
+                "message": text,
+            },
+        )
+        label = Stage(step).label.lower() if step else "next stage"
+        for org, going_on in [*((o, True) for o in chosen), *((o, False) for o in left_out)]:
+            people = list(opportunity_selectors.provider_people([org.pk]))
+            if not people:
+                continue
+            notify(
+                recipients=people,
+                subject=(f"{'Chosen to go on' if going_on else 'Not going on'}: {opportunity.title}"),
+                body=(
+                    f"{org.name} has been chosen for the {label} of {opportunity.title} ({opportunity.reference}). "
+                    "You will be invited to the next stage's submissions with their deadline."
+                    if going_on
+                    else f"{org.name} will not go on to the {label} of {opportunity.title} "
+                    f"({opportunity.reference}).\n\n{text}"
+                ),
+                url=opportunity_services.opportunity_url(opportunity),
+                email=True,
+            )
+    return chosen
+
+
 # Opening ---------------------------------------------------------------------------------------------------------
 
 
@@ -471,12 +549,15 @@ def _complete(opening: Opening, *, actor: Person, now: datetime) -> None:
     if opening.requires_two_openers:
         opening.second_opener = actor
     opening.save()
-    submitted = Bid.objects.filter(opportunity_id=opening.opportunity_id, status=BidStatus.SUBMITTED)
+    submitted = Bid.objects.filter(
+        opportunity_id=opening.opportunity_id, stage=opening.stage, status=BidStatus.SUBMITTED
+    )
     audit_record(
         actor=actor,
         verb="bids.opened",
         target=opening.opportunity,
         data={
+            "stage": opening.stage,
             "opened_by": opening.requested_by_id,
             "second_opener": opening.second_opener_id,
             "at": now.isoformat(),
@@ -497,7 +578,8 @@ def opening_request(
     now = now or timezone.now()
     require(perms.can_open_bids(actor, opportunity, now=now))
     with transaction.atomic():
-        opening = Opening.objects.select_for_update().filter(opportunity_id=opportunity.pk).first()
+        stage = opportunity_selectors.bidding_stage(opportunity)
+        opening = Opening.objects.select_for_update().filter(opportunity_id=opportunity.pk, stage=stage).first()
         if opening is not None:
             if opening.is_complete:
                 raise InvalidTransition("The bids have already been opened.")
@@ -505,7 +587,9 @@ def opening_request(
                 raise InvalidTransition("You have already asked to open these bids: a second person must confirm.")
             raise InvalidTransition("Someone has already asked to open these bids: confirm the opening instead.")
         required = two_openers_required(opportunity) if two_openers is None else bool(two_openers)
-        opening = Opening(opportunity=opportunity, requested_by=actor, requested_at=now, requires_two_openers=required)
+        opening = Opening(
+            opportunity=opportunity, stage=stage, requested_by=actor, requested_at=now, requires_two_openers=required
+        )
         try:
             with transaction.atomic():
                 opening.save()
@@ -523,7 +607,9 @@ def opening_confirm(*, actor: Person, opportunity, now: datetime | None = None) 
     now = now or timezone.now()
     require(perms.can_confirm_opening(actor, opportunity, now=now))
     with transaction.atomic():
-        opening = Opening.objects.select_for_update().get(opportunity_id=opportunity.pk)
+        opening = Opening.objects.select_for_update().get(
+            opportunity_id=opportunity.pk, stage=opportunity_selectors.bidding_stage(opportunity)
+        )
         if opening.is_complete:
             raise InvalidTransition("The bids have already been opened.")
         if opening.requested_by_id == actor.pk:

@@ -115,6 +115,9 @@ class OpportunityDetail(OpportunitySummary):
     specification: str
     outcomes: list[str]
     stages: list[str]
+    current_stage: str = Field(
+        "", description="For a procedure run in stages: the stage it is in now (one of `stages`); else empty."
+    )
     award_expected_on: date | None = None
     service_starts_on: date | None = None
     lots: list[LotOut]
@@ -167,6 +170,7 @@ def _detail(opp) -> dict[str, Any]:
         "specification": opp.specification,
         "outcomes": opp.outcome_lines(),
         "stages": list(opp.stages),
+        "current_stage": selectors.current_stage(opp),
         "award_expected_on": opp.award_expected_on,
         "service_starts_on": opp.service_starts_on,
         "lots": [

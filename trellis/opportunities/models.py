@@ -65,6 +65,10 @@ class Opportunity(BaseModel):
     award_expected_on = models.DateField(null=True, blank=True)
     service_starts_on = models.DateField(null=True, blank=True)
     stages = models.JSONField(default=list, blank=True, help_text="Competitive flexible stages, in order.")
+    stage_index = models.PositiveSmallIntegerField(default=0, help_text="Which of the stages it is in (from 0).")
+    stage_history = models.JSONField(
+        default=list, blank=True, help_text="Each finished submission stage: its stage, deadline and closing time."
+    )
     show_bid_count_before_opening = models.BooleanField(default=False)
 
     status_reason = models.TextField(blank=True, help_text="Why it was cancelled or not awarded.")
@@ -230,6 +234,27 @@ class FrameworkMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} on {self.framework}"
+
+
+class StageParticipant(models.Model):
+    """A provider chosen at a shortlist, dialogue or negotiation step: only these may submit to the next stage."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="stage_participants")
+    stage_index = models.PositiveSmallIntegerField(help_text="The index of the step at which it was chosen.")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["stage_index", "organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "stage_index", "organisation"], name="uniq_stage_participant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} at stage {self.stage_index + 1} of {self.opportunity}"
 
 
 class AlertSubscription(models.Model):

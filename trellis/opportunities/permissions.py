@@ -78,6 +78,10 @@ def can_transition(actor, opportunity, action: str) -> Decision:
         and opportunity.created_by_id == actor.pk
     ):
         return deny("Someone other than the person who created this opportunity must approve it.")
+    for guard in transition.guards:
+        problem = lifecycle.plan_problem(guard, tuple(opportunity.stages or ()), opportunity.stage_index)
+        if problem:
+            return deny(problem)
     return allow(f"You may {transition.action.label.lower()} this opportunity.")
 
 

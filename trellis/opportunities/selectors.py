@@ -19,6 +19,7 @@ from trellis.core.domain.roles import PROVIDER_ROLES, Role
 from trellis.core.models import Person
 from trellis.opportunities import permissions as perms
 from trellis.opportunities.domain import aggregation, dates, prequalification
+from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.criteria import weight_errors
 from trellis.opportunities.domain.kinds import Kind
 from trellis.opportunities.domain.lifecycle import PRIVATE_STATUSES, Status
@@ -29,6 +30,7 @@ from trellis.opportunities.models import (
     FrameworkMember,
     Opportunity,
     OpportunityDocument,
+    StageParticipant,
 )
 from trellis.organisations import selectors as directory
 from trellis.organisations.domain.accreditation import Evidence, EvidenceKind
@@ -239,7 +241,7 @@ def matching_subscriptions(opportunity: Opportunity) -> QuerySet[AlertSubscripti
     return qs.distinct().order_by("pk")
 
 
-def _provider_people(organisation_ids) -> QuerySet[Person]:
+def provider_people(organisation_ids) -> QuerySet[Person]:
     """The active members and admins of these organisations (a list or a subquery of ids)."""
     return (
         Person.objects.filter(
@@ -254,7 +256,7 @@ def _provider_people(organisation_ids) -> QuerySet[Person]:
 
 def people_of_asking_organisations(opportunity: Opportunity) -> QuerySet[Person]:
     """The members and admins of every organisation that asked a question about the opportunity."""
-    return _provider_people(Clarification.objects.filter(opportunity=opportunity).values("asking_organisation_id"))
+    return provider_people(Clarification.objects.filter(opportunity=opportunity).values("asking_organisation_id"))
 
 
 def opportunity_officers(opportunity: Opportunity) -> list[Person]:
@@ -328,8 +330,10 @@ def publication_check(opportunity: Opportunity, *, now: datetime | None = None) 
         errors["specification"] = ["Write the specification: the outcomes sought."]
     if scored and opportunity.estimated_value is None:
         errors["estimated_value"] = ["Enter the budget or estimated value."]
-    if kind is Kind.COMPETITIVE_FLEXIBLE and not opportunity.stages:
-        errors["stages"] = ["Choose the stages of the procedure."]
+    if kind is Kind.COMPETITIVE_FLEXIBLE:
+        problems = stage_rules.plan_errors(opportunity.stages or [])
+        if problems:
+            errors["stages"] = problems
     if scored:
         weights = [c.weight for c in opportunity.criteria.all()]
         problems = weight_errors(weights)
@@ -486,6 +490,62 @@ def is_framework_member(opportunity: Opportunity, organisation) -> bool:
     ).exists()
 
 
+def stage_entry_problem(opportunity: Opportunity, organisation) -> str | None:
+    """Why ``organisation`` may not bid in the opportunity's current stage (None when it may): a later stage of a
+    procedure run in stages is only for the providers chosen to go on."""
+    if opportunity.stages and opportunity.stage_index > 0:
+        chosen = organisation is not None and (
+            StageParticipant.objects.filter(
+                opportunity_id=opportunity.pk,
+                stage_index=opportunity.stage_index - 1,
+                organisation_id=organisation.pk,
+            ).exists()
+        )
+        if not chosen:
+            return "Only the providers invited to this stage can take part in it."
+    return None
+
+
+def stage_participants(opportunity: Opportunity) -> QuerySet[StageParticipant]:
+    """The providers chosen at the latest shortlist, dialogue or negotiation step (none before the first)."""
+    step = latest_step_index(opportunity)
+    if step is None:
+        return StageParticipant.objects.none()
+    return StageParticipant.objects.filter(opportunity=opportunity, stage_index=step).select_related("organisation")
+
+
+def latest_step_index(opportunity: Opportunity) -> int | None:
+    """The index of the latest step reached (a shortlist, dialogue or negotiation), or None."""
+    plan = opportunity.stages or []
+    for at in range(min(opportunity.stage_index, len(plan) - 1), -1, -1):
+        if not stage_rules.is_submission(plan[at]):
+            return at
+    return None
+
+
+def stage_participant_people(opportunity: Opportunity) -> QuerySet[Person]:
+    """The active members and admins of the providers invited to the current stage."""
+    return provider_people(stage_participants(opportunity).values("organisation_id"))
+
+
+def stage_progress(opportunity: Opportunity) -> list[stage_rules.StageStep]:
+    return stage_rules.progress(opportunity.stages or [], opportunity.stage_index)
+
+
+def current_stage(opportunity: Opportunity) -> str:
+    """The value of the stage the opportunity is in, or "" when it is not run in stages."""
+    stage = stage_rules.current(opportunity.stages or [], opportunity.stage_index)
+    return stage.value if stage is not None else ""
+
+
+def bidding_stage(opportunity: Opportunity) -> str:
+    """The submission stage whose bids are current: the stage the opportunity is in, or at a shortlist, dialogue
+    or negotiation step the stage before it; "" when it is not run in stages. Bids and openings are keyed by it."""
+    plan = opportunity.stages or []
+    at = stage_rules.last_submission_index(plan, opportunity.stage_index)
+    return plan[at] if at is not None else ""
+
+
 def call_offs_of(framework: Opportunity) -> QuerySet[Opportunity]:
     """Every call-off made under a framework, newest first."""
     return Opportunity.objects.filter(framework=framework, kind=Kind.CALL_OFF).order_by("-created_at", "-id")
@@ -493,4 +553,4 @@ def call_offs_of(framework: Opportunity) -> QuerySet[Opportunity]:
 
 def framework_member_people(framework: Opportunity) -> QuerySet[Person]:
     """The active members and admins of every provider on the framework (who hear about its call-offs)."""
-    return _provider_people(FrameworkMember.objects.filter(framework=framework).values("organisation_id"))
+    return provider_people(FrameworkMember.objects.filter(framework=framework).values("organisation_id"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +29,7 @@ from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors
 from trellis.opportunities.domain import criteria as criteria_rules
 from trellis.opportunities.domain import dates, lifecycle
+from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.kinds import DEFAULT_FLEXIBLE_STAGES, Kind, Stage
 from trellis.opportunities.domain.lifecycle import Action, Status, Who
 from trellis.opportunities.domain.references import next_reference, place_code
@@ -42,6 +43,7 @@ from trellis.opportunities.models import (
     Lot,
     Opportunity,
     OpportunityDocument,
+    StageParticipant,
 )
 from trellis.organisations import selectors as directory
 from trellis.organisations.domain.uploads import check_document_upload
@@ -161,11 +163,9 @@ def _clean_changes(place, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict
         clean["regime"] = regime
     if "stages" in data:
         stages = [str(s) for s in (data["stages"] or [])]
-        known = {s.value for s in Stage}
-        if any(s not in known for s in stages):
-            errors["stages"] = ["Choose the stages from the list."]
-        elif len(set(stages)) != len(stages):
-            errors["stages"] = ["Choose each stage once."]
+        problems = stage_rules.plan_errors(stages) if stages else []
+        if problems:
+            errors["stages"] = problems
         clean["stages"] = stages
     for name in DATE_FIELDS:
         if name in data:
@@ -552,9 +552,17 @@ def document_remove(*, actor: Person, document: OpportunityDocument) -> None:
 
 
 def _move(
-    *, actor: Person | None, opportunity: Opportunity, action: str, roles: set[str], reason: str, now: datetime
+    *,
+    actor: Person | None,
+    opportunity: Opportunity,
+    action: str,
+    roles: set[str],
+    reason: str,
+    now: datetime,
+    stage_errors: Mapping[str, list[str]] | None = None,
+    locked: Opportunity | None = None,
 ) -> Opportunity:
-    locked = _lock(opportunity)
+    locked = locked or _lock(opportunity)
     readiness = None
     if action == Action.PUBLISH:
         readiness = selectors.publication_check(locked, now=now).errors
@@ -563,11 +571,17 @@ def _move(
         deadline_passed=locked.closes_at is not None and now >= locked.closes_at,
         reason=reason,
         readiness_errors=readiness,
+        stages=tuple(locked.stages or ()),
+        stage_index=locked.stage_index,
+        stage_errors=dict(stage_errors) if stage_errors else None,
     )
     before = Status(locked.status)
     after = lifecycle.check_move(before, action, roles, facts)
     locked.status = after.value
     fields = ["status", "updated_at"]
+    if action in (Action.ADVANCE_STAGE, Action.INVITE_NEXT_STAGE):
+        locked.stage_index += 1
+        fields.append("stage_index")
     if action == Action.PUBLISH:
         locked.published_at = now
         fields.append("published_at")
@@ -608,6 +622,141 @@ def opportunity_transition(
             reason=reason,
             now=now,
         )
+
+
+# Stages of a competitive flexible procedure -----------------------------------------------------------------------
+
+
+def opportunity_stage_advance(
+    *,
+    actor: Person,
+    opportunity: Opportunity,
+    participants: Sequence[Any],
+    problems: Mapping[str, list[str]] | None = None,
+    now: datetime | None = None,
+) -> Opportunity:
+    """Move a closed procedure from a submission stage to the shortlist, dialogue or negotiation step after it,
+    recording the providers who go on (``participants``). The bids app decides who may be chosen (they must have
+    submitted to the stage, whose bids must have been opened) and passes what stops the move as ``problems``,
+    by field; nothing is written when there are any."""
+    now = now or timezone.now()
+    require(perms.can_transition(actor, opportunity, Action.ADVANCE_STAGE))
+    errors = {k: list(v) for k, v in (problems or {}).items() if v}
+    chosen = {org.pk: org for org in participants}
+    if not chosen and "participants" not in errors:
+        errors["participants"] = ["Choose at least one provider to go on to the next stage."]
+    with transaction.atomic():
+        locked = _lock(opportunity)
+        finished = {
+            "stage": selectors.current_stage(locked),
+            "closes_at": locked.closes_at.isoformat() if locked.closes_at else None,
+            "closed_at": locked.closed_at.isoformat() if locked.closed_at else None,
+        }
+        _move(
+            actor=actor,
+            opportunity=opportunity,
+            action=Action.ADVANCE_STAGE,
+            roles=perms.lifecycle_roles(actor),
+            reason="",
+            now=now,
+            stage_errors=errors,
+            locked=locked,
+        )
+        locked.stage_history = [*(locked.stage_history or []), finished]
+        locked.save(update_fields=["stage_history", "updated_at"])
+        StageParticipant.objects.bulk_create(
+            [
+                StageParticipant(
+                    opportunity=locked, stage_index=locked.stage_index, organisation=org, added_by=actor, added_at=now
+                )
+                for org in chosen.values()
+            ]
+        )
+        audit_record(
+            actor=actor,
+            verb="opportunity.stage_participants_chosen",
+            target=locked,
+            data={
+                "stage": selectors.current_stage(locked),
+                "participants": sorted(org.org_id for org in chosen.values()),
+            },
+        )
+        _refresh_from(opportunity, locked)
+    return opportunity
+
+
+def opportunity_invite_next_stage(
+    *,
+    actor: Person,
+    opportunity: Opportunity,
+    closes_at: Any,
+    questions_close_at: Any = None,
+    now: datetime | None = None,
+) -> Opportunity:
+    """Open the next submission stage to the providers chosen at the step before it, with its own deadline (at
+    least the stage's minimum period away) and question deadline. They are told, by e-mail too."""
+    now = now or timezone.now()
+    require(perms.can_transition(actor, opportunity, Action.INVITE_NEXT_STAGE))
+    with transaction.atomic():
+        locked = _lock(opportunity)
+        upcoming = stage_rules.following(locked.stages or [], locked.stage_index)
+        errors: dict[str, list[str]] = {}
+        if upcoming is not None and stage_rules.is_submission(upcoming):
+            errors = _stage_date_errors(upcoming, closes_at=closes_at, questions_close_at=questions_close_at, now=now)
+        _move(
+            actor=actor,
+            opportunity=opportunity,
+            action=Action.INVITE_NEXT_STAGE,
+            roles=perms.lifecycle_roles(actor),
+            reason="",
+            now=now,
+            stage_errors=errors,
+            locked=locked,
+        )
+        locked.closes_at = closes_at
+        locked.questions_close_at = questions_close_at
+        locked.closed_at = None
+        locked.reminders_sent = []
+        locked.save(update_fields=["closes_at", "questions_close_at", "closed_at", "reminders_sent", "updated_at"])
+        stage = Stage(selectors.current_stage(locked))
+        audit_record(
+            actor=actor,
+            verb="opportunity.stage_invited",
+            target=locked,
+            data={"stage": stage.value, "closes_at": closes_at.isoformat()},
+        )
+        _notify_people(
+            {person: True for person in selectors.stage_participant_people(locked)},
+            subject=f"Invitation: {stage.label.lower()} for {locked.title}",
+            body=(
+                f"You are invited to the {stage.label.lower()} stage of {locked.title} ({locked.reference}).\n\n"
+                f"The deadline is {_deadline_text(locked)}."
+            ),
+            url=opportunity_url(locked),
+        )
+        _refresh_from(opportunity, locked)
+    return opportunity
+
+
+def _stage_date_errors(stage: Stage, *, closes_at: Any, questions_close_at: Any, now: datetime) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    period = stage_rules.LATER_STAGE_PERIODS.get(stage)
+    if not isinstance(closes_at, datetime):
+        errors["closes_at"] = [f"Enter the deadline for the {stage.label.lower()} stage."]
+    elif period is not None and closes_at < now + timedelta(days=period.days):
+        earliest = timezone.localtime(now + timedelta(days=period.days))
+        errors["closes_at"] = [
+            f"The deadline must be at least {period.days} days away ({period.rule.lower()}): "
+            f"no earlier than {earliest:%-d %B %Y}."
+        ]
+    if questions_close_at is not None:
+        if not isinstance(questions_close_at, datetime):
+            errors["questions_close_at"] = ["Enter a real date and time."]
+        elif questions_close_at <= now:
+            errors["questions_close_at"] = ["Questions must close in the future."]
+        elif isinstance(closes_at, datetime) and questions_close_at >= closes_at:
+            errors["questions_close_at"] = ["Questions must close before the deadline."]
+    return errors
 
 
 def close_due_opportunities(*, now: datetime | None = None) -> int:

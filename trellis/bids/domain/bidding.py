@@ -313,8 +313,10 @@ def missing_before_submit(
     has_budget: bool,
     consortium: bool = False,
     share_rows: Sequence[ShareRow] = (),
+    price_required: bool = True,
 ) -> list[Missing]:
-    """Everything still to do before the bid can be submitted, each naming its field."""
+    """Everything still to do before the bid can be submitted, each naming its field. An expression of interest
+    (``price_required=False``) gives no price."""
     missing: list[Missing] = []
     for rule in criteria:
         if rule.is_price:
@@ -324,7 +326,7 @@ def missing_before_submit(
             missing.append(Missing(answer_field(rule.id), f"Answer “{rule.name}”."))
         elif rule.word_limit and count_words(text) > rule.word_limit:
             missing.append(Missing(answer_field(rule.id), f"Shorten your answer to “{rule.name}”."))
-    if price is None:
+    if price_required and price is None:
         missing.append(Missing("price", "Enter your price."))
     if budget_required and not has_budget:
         missing.append(Missing("budget", "Complete your full cost budget."))

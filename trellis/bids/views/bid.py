@@ -95,7 +95,7 @@ def content_context(bid) -> dict[str, Any]:
     """Everything the read-only view of a bid shows."""
     answers = {a.criterion_id: a.text for a in bid.answers.all()}
     rows = []
-    for criterion in bid.opportunity.criteria.all():
+    for criterion in selectors.stage_criteria(bid.opportunity):
         if criterion.is_price:
             continue
         text = answers.get(criterion.pk, "")
@@ -162,7 +162,7 @@ def start(request: HttpRequest, opportunity_id) -> HttpResponse:
 
 def tasks_for(bid) -> list[dict[str, Any]]:
     missing = {m.field.split("-")[0] for m in selectors.missing_before_submit(bid)}
-    criteria = [c for c in bid.opportunity.criteria.all() if not c.is_price]
+    criteria = [c for c in selectors.stage_criteria(bid.opportunity) if not c.is_price]
     answered = sum(1 for a in bid.answers.all() if a.text.strip())
     count = bid.documents.count()
     tasks = [
@@ -179,13 +179,16 @@ def tasks_for(bid) -> list[dict[str, Any]]:
             "done": bool(count),
             "optional": True,
         },
-        {
-            "name": "Full cost budget and price",
-            "url": reverse("bids:budget", args=[bid.public_id]),
-            "hint": "",
-            "done": not ({"price", "budget"} & missing),
-        },
     ]
+    if selectors.budget_required(bid.opportunity):
+        tasks.append(
+            {
+                "name": "Full cost budget and price",
+                "url": reverse("bids:budget", args=[bid.public_id]),
+                "hint": "",
+                "done": not ({"price", "budget"} & missing),
+            }
+        )
     if bid.organisation.is_consortium:
         tasks.append(
             {

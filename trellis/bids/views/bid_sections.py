@@ -51,7 +51,7 @@ def _saved(request: HttpRequest, bid, message: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def answers(request: HttpRequest, public_id) -> HttpResponse:
     bid = _own_bid(request, public_id)
-    criteria = list(bid.opportunity.criteria.all())
+    criteria = selectors.stage_criteria(bid.opportunity)
     saved = {a.criterion_id: a.text for a in bid.answers.all()}
     form = AnswersForm(request.POST or None, criteria=criteria, answers=saved)
     if request.method == "POST" and form.is_valid():

@@ -14,10 +14,15 @@ from django.views.decorators.http import require_http_methods
 
 from trellis.bids import permissions as perms
 from trellis.bids import selectors, services
-from trellis.bids.views.bid import signed_in
+from trellis.bids.forms.stages import CHOICE_FIELD_MAP, StageChoiceForm
+from trellis.bids.views.bid import show_errors, signed_in
+from trellis.core.errors import PermissionDenied as ServiceDenied
 from trellis.core.errors import TrellisError
 from trellis.opportunities import permissions as opportunity_perms
 from trellis.opportunities import selectors as opportunity_selectors
+from trellis.opportunities.domain import stages as stage_rules
+from trellis.opportunities.domain.lifecycle import Action
+from trellis.opportunities.forms.common import error_links
 
 
 def _current_receipt_number(bid) -> str:
@@ -33,7 +38,32 @@ def opening(request: HttpRequest, opportunity_id) -> HttpResponse:
     if not decision:
         raise PermissionDenied(decision.reason)
     refusal = ""
-    if request.method == "POST":
+    choose = _choice_form(request, opportunity)
+    if request.method == "POST" and request.POST.get("action") == "choose":
+        if choose is None:
+            raise PermissionDenied(
+                opportunity_perms.can_transition(request.user, opportunity, Action.ADVANCE_STAGE).reason
+            )
+        if choose.is_valid():
+            try:
+                chosen = services.stage_participants_choose(
+                    actor=request.user,
+                    opportunity=opportunity,
+                    organisation_ids=choose.cleaned_data["participants"],
+                    message=choose.cleaned_data["message"],
+                )
+            except ServiceDenied as exc:
+                raise PermissionDenied(exc.message) from exc
+            except TrellisError as exc:
+                show_errors(choose, exc, CHOICE_FIELD_MAP)
+            else:
+                messages.success(
+                    request,
+                    f"{len(chosen)} provider{'s' if len(chosen) != 1 else ''} going on. Everyone who took part has "
+                    "been told. Now invite the next stage's submissions.",
+                )
+                return redirect("opportunities:manage", opportunity.public_id)
+    elif request.method == "POST":
         action = request.POST.get("action", "open")
         try:
             if action == "confirm":
@@ -69,7 +99,22 @@ def opening(request: HttpRequest, opportunity_id) -> HttpResponse:
             "can_confirm": bool(opening_row and perms.can_confirm_opening(request.user, opportunity)),
             "two_openers": services.two_openers_required(opportunity),
             "refusal": refusal,
+            "stage": opportunity_selectors.bidding_stage(opportunity),
+            "choose_form": choose,
+            "choose_links": error_links(choose) if choose is not None and choose.is_bound else [],
         },
+    )
+
+
+def _choice_form(request: HttpRequest, opportunity) -> StageChoiceForm | None:
+    """The form choosing who goes on to the next step, when that is the next thing to do."""
+    if not opportunity_perms.can_transition(request.user, opportunity, Action.ADVANCE_STAGE):
+        return None
+    upcoming = stage_rules.following(opportunity.stages or [], opportunity.stage_index)
+    return StageChoiceForm(
+        request.POST if request.method == "POST" and request.POST.get("action") == "choose" else None,
+        bidders=selectors.stage_bidders(opportunity),
+        next_label=upcoming.label.lower() if upcoming else "next stage",
     )
 
 

@@ -26,7 +26,7 @@ def test_demo_opportunities_in_varied_states_loaded_once():
     decision = RouteDecision.objects.get()
     assert from_decision.route_decision == decision and from_decision.route == decision.chosen_route
     assert from_decision.estimated_value == 1_200_000 and from_decision.lots.count() == 3
-    assert from_decision.stages == ["expression_of_interest", "shortlist", "tender", "dialogue"]
+    assert from_decision.stages == ["expression_of_interest", "shortlist", "tender", "dialogue", "final_tender"]
 
     grants = Opportunity.objects.get(title__startswith="Tackling loneliness")
     assert grants.lots.count() == 2 and grants.eligibility_items.count() == 4

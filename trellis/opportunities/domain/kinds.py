@@ -57,10 +57,12 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.FINAL_TENDER: "Final tender",
 }
 
-#: The stages offered by default for a competitive flexible procedure (issue 4; seed 001 Appendix B).
+#: The stages offered by default for a competitive flexible procedure (issue 4; seed 001 Appendix B): dialogue
+#: refines the tenders, so final tenders follow it and are what is evaluated (see ``stages.py``).
 DEFAULT_FLEXIBLE_STAGES: tuple[Stage, ...] = (
     Stage.EXPRESSION_OF_INTEREST,
     Stage.SHORTLIST,
     Stage.TENDER,
     Stage.DIALOGUE,
+    Stage.FINAL_TENDER,
 )

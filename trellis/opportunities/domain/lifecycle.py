@@ -5,6 +5,13 @@
     under_evaluation ──award──► awarded,  under_evaluation ──not_award──► not_awarded
     cancel: from any state that is not final, with a reason ──► cancelled
 
+A competitive flexible procedure run in stages (``stages.py``) goes round again between closing and evaluation:
+
+    closed ──advance_stage──► closed (now at a shortlist, dialogue or negotiation step)
+    closed ──invite_next_stage──► published (the next stage's submissions, with a new deadline)
+
+and evaluation starts only from its last stage.
+
 Clarification questions run while an opportunity is published (see ``clarifications_open``).
 Guards that need facts the table cannot know (a different person from the creator, the deadline,
 the weights) are named on each move and checked by ``check_move``.
@@ -17,6 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from trellis.core.errors import InvalidTransition, ValidationFailed
+
+from . import stages as stage_rules
 
 
 class Status(StrEnum):
@@ -61,6 +70,8 @@ class Action(StrEnum):
     PUBLISH = "publish"
     CLOSE = "close"
     START_EVALUATION = "start_evaluation"
+    ADVANCE_STAGE = "advance_stage"
+    INVITE_NEXT_STAGE = "invite_next_stage"
     AWARD = "award"
     NOT_AWARD = "not_award"
     CANCEL = "cancel"
@@ -76,6 +87,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PUBLISH: "Publish",
     Action.CLOSE: "Close",
     Action.START_EVALUATION: "Start evaluation",
+    Action.ADVANCE_STAGE: "Move to the next stage",
+    Action.INVITE_NEXT_STAGE: "Invite the next stage's submissions",
     Action.AWARD: "Record the award",
     Action.NOT_AWARD: "Record that no award will be made",
     Action.CANCEL: "Cancel",
@@ -100,6 +113,10 @@ class Guard(StrEnum):
     READY_TO_PUBLISH = "ready_to_publish"  # weights total 100, deadline in the future, minimum periods met
     DEADLINE_PASSED = "deadline_passed"  # bids cannot be cut short: closing waits for the deadline
     REASON_GIVEN = "reason_given"  # a cancellation is explained to everyone who was interested
+    NEXT_IS_STEP = "next_is_step"  # the plan's next stage is a shortlist, dialogue or negotiation
+    NEXT_TAKES_SUBMISSIONS = "next_takes_submissions"  # the plan's next stage is a tender or final tender
+    LAST_STAGE = "last_stage"  # only the last stage's tenders are evaluated
+    STAGE_READY = "stage_ready"  # the bids were opened and who goes on chosen; the new deadline is long enough
 
 
 @dataclass(frozen=True)
@@ -120,7 +137,15 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.APPROVED, Action.RETURN_TO_DRAFT, Status.DRAFT, OFFICERS),
     Transition(Status.APPROVED, Action.PUBLISH, Status.PUBLISHED, OFFICERS, (Guard.READY_TO_PUBLISH,)),
     Transition(Status.PUBLISHED, Action.CLOSE, Status.CLOSED, OFFICERS | {Who.SYSTEM}, (Guard.DEADLINE_PASSED,)),
-    Transition(Status.CLOSED, Action.START_EVALUATION, Status.UNDER_EVALUATION, OFFICERS),
+    Transition(Status.CLOSED, Action.START_EVALUATION, Status.UNDER_EVALUATION, OFFICERS, (Guard.LAST_STAGE,)),
+    Transition(Status.CLOSED, Action.ADVANCE_STAGE, Status.CLOSED, OFFICERS, (Guard.NEXT_IS_STEP, Guard.STAGE_READY)),
+    Transition(
+        Status.CLOSED,
+        Action.INVITE_NEXT_STAGE,
+        Status.PUBLISHED,
+        OFFICERS,
+        (Guard.NEXT_TAKES_SUBMISSIONS, Guard.STAGE_READY),
+    ),
     Transition(Status.UNDER_EVALUATION, Action.AWARD, Status.AWARDED, OFFICERS),
     Transition(Status.UNDER_EVALUATION, Action.NOT_AWARD, Status.NOT_AWARDED, OFFICERS),
     *(_cancel(s) for s in Status if s not in FINAL_STATUSES),
@@ -175,6 +200,24 @@ class MoveFacts:
     deadline_passed: bool = False
     reason: str = ""
     readiness_errors: dict[str, list[str]] | None = None
+    stages: tuple[str, ...] = ()
+    stage_index: int = 0
+    stage_errors: dict[str, list[str]] | None = None
+
+
+def plan_problem(guard: Guard, stages: tuple[str, ...], index: int) -> str | None:
+    """Why a guard about the plan of stages fails (None when it holds). Pure, so permissions can ask too."""
+    if guard is Guard.LAST_STAGE and not stage_rules.is_last(stages, index):
+        upcoming = stage_rules.following(stages, index)
+        assert upcoming is not None
+        return f"This procedure has stages still to run: next is “{upcoming.label.lower()}”."
+    if guard in (Guard.NEXT_IS_STEP, Guard.NEXT_TAKES_SUBMISSIONS):
+        upcoming = stage_rules.following(stages, index)
+        if upcoming is None:
+            return "This opportunity has no further stage."
+        if (guard is Guard.NEXT_IS_STEP) == stage_rules.is_submission(upcoming):
+            return f"The next stage is “{upcoming.label.lower()}”."
+    return None
 
 
 def check_move(status: str, action: str, roles: Iterable[str], facts: MoveFacts) -> Status:
@@ -199,6 +242,11 @@ def check_move(status: str, action: str, roles: Iterable[str], facts: MoveFacts)
             raise ValidationFailed(
                 "Give a reason for cancelling.", errors={"reason": ["Enter the reason for cancelling."]}
             )
+        problem = plan_problem(guard, facts.stages, facts.stage_index)
+        if problem:
+            raise InvalidTransition(problem, code="stage")
+        if guard is Guard.STAGE_READY and facts.stage_errors:
+            raise ValidationFailed("This stage cannot start yet.", errors=dict(facts.stage_errors), code="not_ready")
         if guard is Guard.READY_TO_PUBLISH and facts.readiness_errors:
             raise ValidationFailed(
                 "This opportunity is not ready to publish.", errors=dict(facts.readiness_errors), code="not_ready"

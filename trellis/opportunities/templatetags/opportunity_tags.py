@@ -68,3 +68,11 @@ def file_kind(content_type: str) -> str:
     from trellis.organisations.domain.uploads import DOCUMENT_TYPES
 
     return next((t.label for t in DOCUMENT_TYPES.values() if t.content_type == content_type), "File")
+
+
+@register.filter
+def stage_label(value: str) -> str:
+    """“Expression of interest”: a stage of a procedure run in stages, in words."""
+    from trellis.opportunities.domain.kinds import Stage
+
+    return Stage(value).label if value in {s.value for s in Stage} else ""

@@ -31,6 +31,8 @@ EXPECTED = {
     (Status.APPROVED, Action.PUBLISH): Status.PUBLISHED,
     (Status.PUBLISHED, Action.CLOSE): Status.CLOSED,
     (Status.CLOSED, Action.START_EVALUATION): Status.UNDER_EVALUATION,
+    (Status.CLOSED, Action.ADVANCE_STAGE): Status.CLOSED,
+    (Status.CLOSED, Action.INVITE_NEXT_STAGE): Status.PUBLISHED,
     (Status.UNDER_EVALUATION, Action.AWARD): Status.AWARDED,
     (Status.UNDER_EVALUATION, Action.NOT_AWARD): Status.NOT_AWARDED,
     (Status.DRAFT, Action.CANCEL): Status.CANCELLED,
@@ -96,7 +98,12 @@ def test_allowed_actions_by_state_for_an_officer():
     assert allowed_actions(Status.DRAFT, OFFICER) == [Action.APPROVE, Action.CANCEL]
     assert allowed_actions(Status.APPROVED, OFFICER) == [Action.RETURN_TO_DRAFT, Action.PUBLISH, Action.CANCEL]
     assert allowed_actions(Status.PUBLISHED, OFFICER) == [Action.CLOSE, Action.CANCEL]
-    assert allowed_actions(Status.CLOSED, OFFICER) == [Action.START_EVALUATION, Action.CANCEL]
+    assert allowed_actions(Status.CLOSED, OFFICER) == [
+        Action.START_EVALUATION,
+        Action.ADVANCE_STAGE,
+        Action.INVITE_NEXT_STAGE,
+        Action.CANCEL,
+    ]
     assert allowed_actions(Status.UNDER_EVALUATION, OFFICER) == [Action.AWARD, Action.NOT_AWARD, Action.CANCEL]
     assert allowed_actions(Status.PUBLISHED, SYSTEM) == [Action.CLOSE]
     assert allowed_actions(Status.PUBLISHED, {"provider_admin"}) == []

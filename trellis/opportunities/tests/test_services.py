@@ -61,9 +61,9 @@ def test_a_commissioner_creates_a_draft_with_a_reference_and_an_audit_event(comm
 
 def test_a_competitive_flexible_procedure_gets_the_default_stages(commissioner, place):
     opportunity = new(commissioner, place, kind="competitive_flexible")
-    assert opportunity.stages == ["expression_of_interest", "shortlist", "tender", "dialogue"]
-    chosen = new(commissioner, place, kind="competitive_flexible", stages=["tender", "dialogue"])
-    assert chosen.stages == ["tender", "dialogue"]
+    assert opportunity.stages == ["expression_of_interest", "shortlist", "tender", "dialogue", "final_tender"]
+    chosen = new(commissioner, place, kind="competitive_flexible", stages=["tender", "dialogue", "final_tender"])
+    assert chosen.stages == ["tender", "dialogue", "final_tender"]
     assert new(commissioner, place, kind="grant_round", stages=["tender"]).stages == []
 
 

@@ -18,6 +18,7 @@ from trellis.core.errors import TrellisError, ValidationFailed
 from trellis.core.selectors import audit_events_for
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
+from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.criteria import TEMPLATES
 from trellis.opportunities.domain.kinds import Kind, Stage
 from trellis.opportunities.domain.lifecycle import Action
@@ -39,6 +40,7 @@ from trellis.opportunities.forms.edit import (
     weight_total,
     with_extra_row,
 )
+from trellis.opportunities.forms.stages import STAGE_FIELD_MAP, InviteStageForm
 from trellis.opportunities.views.common import require, show_errors, show_row_errors, signed_in
 from trellis.places import selectors as place_selectors
 from trellis.routes import selectors as route_selectors
@@ -233,8 +235,34 @@ def framework_context(request: HttpRequest, opportunity, *, members_form=None, c
     }
 
 
+STAGE_ACTIONS = (Action.ADVANCE_STAGE, Action.INVITE_NEXT_STAGE)
+
+
+def stage_context(opportunity, actions: list[Action], stage_form=None) -> dict:
+    """The stages panel of a procedure run in stages: where it is, who is invited, and what comes next."""
+    if not opportunity.stages:
+        return {"stage_steps": []}
+    upcoming = stage_rules.following(opportunity.stages, opportunity.stage_index)
+    can_invite = Action.INVITE_NEXT_STAGE in actions
+    return {
+        "stage_steps": selectors.stage_progress(opportunity),
+        "next_stage": upcoming,
+        "next_period": stage_rules.LATER_STAGE_PERIODS.get(upcoming) if upcoming else None,
+        "participants": [p.organisation for p in selectors.stage_participants(opportunity)],
+        "can_choose_participants": Action.ADVANCE_STAGE in actions,
+        "stage_form": (stage_form or InviteStageForm()) if can_invite else None,
+    }
+
+
 def manage_context(
-    request: HttpRequest, opportunity, *, reason_form=None, problems=None, members_form=None, call_off_form=None
+    request: HttpRequest,
+    opportunity,
+    *,
+    reason_form=None,
+    problems=None,
+    members_form=None,
+    call_off_form=None,
+    stage_form=None,
 ) -> dict:
     user = request.user
     check = selectors.publication_check(opportunity) if opportunity.status in ("draft", "approved") else None
@@ -247,7 +275,7 @@ def manage_context(
         "opp": opportunity,
         "check": check,
         "check_links": section_links(check.errors, opportunity) if check else [],
-        "actions": [a for a in actions if a != Action.CANCEL],
+        "actions": [a for a in actions if a != Action.CANCEL and a not in STAGE_ACTIONS],
         "can_cancel": Action.CANCEL in actions,
         "approve_refusal": approve_refusal,
         "reason_form": reason_form or ReasonForm(),
@@ -263,6 +291,7 @@ def manage_context(
         "questions_waiting": selectors.clarifications_for_staff(opportunity).filter(status="asked").count(),
         "history": _history(opportunity),
         **framework_context(request, opportunity, members_form=members_form, call_off_form=call_off_form),
+        **stage_context(opportunity, actions, stage_form),
     }
 
 
@@ -279,6 +308,7 @@ DONE = {
     Action.PUBLISH: "{ref} is published. Providers who asked for alerts have been told.",
     Action.CLOSE: "{ref} is closed: no more bids can be made.",
     Action.START_EVALUATION: "Evaluation of {ref} has started.",
+    Action.INVITE_NEXT_STAGE: "{ref} is open for the next stage. The invited providers have been told.",
     Action.AWARD: "The award of {ref} is recorded.",
     Action.NOT_AWARD: "{ref} is recorded as not awarded.",
     Action.CANCEL: "{ref} is cancelled. Everyone who was interested has been told.",
@@ -313,6 +343,28 @@ def transition(request: HttpRequest, public_id) -> HttpResponse:
         return render(request, "opportunities/manage.html", context)
     messages.success(request, DONE[Action(action)].format(ref=opportunity.reference))
     return redirect("opportunities:manage", opportunity.public_id)
+
+
+@require_POST
+@signed_in
+def invite_stage(request: HttpRequest, public_id) -> HttpResponse:
+    """Open the next submission stage to the providers chosen at the step before it, with its deadline."""
+    opportunity = _staff_opportunity(request, public_id)
+    require(perms.can_transition(request.user, opportunity, Action.INVITE_NEXT_STAGE))
+    form = InviteStageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opportunity_invite_next_stage(actor=request.user, opportunity=opportunity, **form.moments())
+        except ServiceDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except TrellisError as exc:
+            show_errors(form, exc, STAGE_FIELD_MAP)
+        else:
+            messages.success(request, DONE[Action.INVITE_NEXT_STAGE].format(ref=opportunity.reference))
+            return redirect("opportunities:manage", opportunity.public_id)
+    opportunity = _staff_opportunity(request, public_id)
+    context = manage_context(request, opportunity, stage_form=form, problems=error_links(form))
+    return render(request, "opportunities/manage.html", context)
 
 
 # Frameworks and call-offs ----------------------------------------------------------------------------------------
@@ -620,6 +672,7 @@ urlpatterns = [
     path("new/", new, name="new"),
     path("<uuid:public_id>/manage/", manage, name="manage"),
     path("<uuid:public_id>/status/", transition, name="transition"),
+    path("<uuid:public_id>/stages/invite/", invite_stage, name="invite_stage"),
     path("<uuid:public_id>/framework/providers/", framework_members, name="framework_members"),
     path("<uuid:public_id>/framework/call-off/", call_off_new, name="call_off_new"),
     path("<uuid:public_id>/edit/details/", edit_details, name="edit_details"),

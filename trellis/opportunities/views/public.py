@@ -15,7 +15,6 @@ from trellis.core.errors import TrellisError
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
 from trellis.opportunities.domain.criteria import Scale
-from trellis.opportunities.domain.kinds import Stage
 from trellis.opportunities.forms.common import error_links
 from trellis.opportunities.forms.plan import AlertForm, ForwardPlanForm
 from trellis.opportunities.forms.questions import AskForm
@@ -93,7 +92,7 @@ def detail_context(request: HttpRequest, opportunity, ask_form: AskForm | None =
         "criteria": criteria,
         "weight_total": sum((c.weight for c in criteria), 0),
         "scales": [Scale(s).info for s in dict.fromkeys(c.scale for c in criteria)],
-        "stage_labels": [Stage(s).label for s in opportunity.stages if s in {x.value for x in Stage}],
+        "stage_steps": selectors.stage_progress(opportunity),
         "pq": pq,
         "readiness": _readiness(request, opportunity, pq),
         "documents": list(opportunity.documents.all()),
