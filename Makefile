@@ -71,9 +71,10 @@ lint: setup ## ruff, mypy on the rule layers, import-linter contracts
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-bench: setup ## Benchmarks: directory search speed, and 50 bids in the last minute (prints figures, never fails)
+bench: setup ## Benchmarks: directory search speed, 50 bids in the last minute, the evaluation engine (prints figures)
 	$(BIN)/python benchmarks/directory_search.py
 	$(BIN)/python benchmarks/bid_rush.py
+	$(BIN)/python benchmarks/evaluation.py
 
 clean: ## Remove the virtualenv, node modules, built assets and the local database
 	rm -rf $(VENV) node_modules frontend/build var

@@ -15,6 +15,7 @@ urlpatterns = [
     path("routes/", include("trellis.routes.urls")),
     path("opportunities/", include("trellis.opportunities.urls")),
     path("bids/", include("trellis.bids.urls")),
+    path("evaluation/", include("trellis.evaluation.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

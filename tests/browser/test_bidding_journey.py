@@ -181,7 +181,7 @@ def test_a_sealed_bid_from_publication_to_opening(page: Page, demo_place, demo_e
     expect(page.locator("main")).not_to_contain_text("Eastfield")
     submit(page, page.get_by_role("button", name="Open the bids"))
     expect(page.locator(".govuk-error-summary")).to_contain_text("Bids cannot be opened before the deadline")
-    assert not Opening.objects.exists()
+    assert not Opening.objects.filter(opportunity=opportunity).exists()
 
     # The deadline passes (the server's clock cannot move: the deadline does), and the opportunity is closed.
     Opportunity.objects.filter(pk=opportunity.pk).update(closes_at=timezone.now() - timedelta(minutes=1))

@@ -178,3 +178,21 @@ class Opening(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.opened_at is not None
+
+
+class ConflictDeclaration(models.Model):
+    """A person's declaration, before seeing a bid, of whether they have a conflict of interest with its bidder.
+    A declared conflict recuses them: nobody who declared one can read the bid, anywhere."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="conflict_declarations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    conflict = models.BooleanField()
+    details = models.TextField(blank=True, help_text="What the conflict is (required when there is one).")
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["declared_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["bid", "person"], name="uniq_conflict_declaration")]
+
+    def __str__(self) -> str:
+        return f"Conflict declaration {self.pk}"

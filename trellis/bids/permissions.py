@@ -3,7 +3,8 @@
 The sealed rule (``can_view_bid_content``): a bid's content is read by the people of the bidding organisation
 (for a consortium, its own people and the people of its lead organisation) — and by the authority's commissioners,
 procurement officers and platform admins only after the opening of the opportunity's bids is complete, and then
-only for submitted bids. Nobody else, admins and superusers included, ever.
+only for submitted bids. Nobody else, admins and superusers included, ever. Anyone who has declared a conflict of
+interest with a bid's bidder (``ConflictDeclaration``) is recused: they cannot read it, whatever their role.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from datetime import datetime
 from django.utils import timezone
 
 from trellis.bids.domain import bidding
-from trellis.bids.models import Opening
+from trellis.bids.models import ConflictDeclaration, Opening
 from trellis.core import roles
-from trellis.core.domain.roles import PROVIDER_ROLES, Role
+from trellis.core.domain.roles import AUTHORITY_ROLES, PROVIDER_ROLES, Role
 from trellis.core.permissions import Decision, allow, deny
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities.domain.kinds import Stage
@@ -24,6 +25,7 @@ from trellis.opportunities.domain.lifecycle import Status
 SIGN_IN = "Sign in to do this."
 NOT_ON_FRAMEWORK = "Only providers on the framework can bid for this call-off."
 SEALED = "Bids are sealed until the deadline has passed and the bids have been opened."
+RECUSED = "You declared a conflict of interest with this bidder, so you cannot see this bid."
 OFFICER_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})
 #: The opportunity states in which the bids may be opened.
 OPENABLE_STATUSES = frozenset({Status.CLOSED, Status.UNDER_EVALUATION})
@@ -72,10 +74,17 @@ def stage_closed_reason(bid) -> str | None:
     return f"This bid was made for the {label} stage, which has closed."
 
 
+def has_declared_conflict(actor, bid) -> bool:
+    """Read from the database every time: a recusal must never be missed."""
+    return ConflictDeclaration.objects.filter(bid_id=bid.pk, person_id=actor.pk, conflict=True).exists()
+
+
 def can_view_bid_content(actor, bid) -> Decision:
     """The sealed rule. See the module's docstring."""
     if not _signed_in(actor):
         return deny(SIGN_IN)
+    if has_declared_conflict(actor, bid):
+        return deny(RECUSED)
     if is_bidder_for(actor, bid.organisation):
         return allow("You belong to the organisation that made this bid.")
     if roles.is_staff_member(actor):
@@ -85,6 +94,20 @@ def can_view_bid_content(actor, bid) -> Decision:
             return deny("Only submitted bids are opened.")
         return allow("The bids have been opened.")
     return deny("You can only see your own organisation's bids.")
+
+
+def can_declare_conflict(actor, bid) -> Decision:
+    """The authority's people (officers, evaluators, citizen commissioners) declare, for themselves, whether they
+    have a conflict with an opened bid's bidder, once. The evaluation app decides who must."""
+    if not _signed_in(actor):
+        return deny(SIGN_IN)
+    if not roles.has_role(actor, AUTHORITY_ROLES):
+        return deny("Only the council's people on an evaluation panel declare conflicts of interest.")
+    if bid.status != bidding.BidStatus.SUBMITTED or not is_opened(bid.opportunity, bid.stage):
+        return deny(SEALED)
+    if ConflictDeclaration.objects.filter(bid_id=bid.pk, person_id=actor.pk).exists():
+        return deny("You have already made your declaration for this bid.")
+    return allow()
 
 
 def can_start_bid(actor, opportunity, organisation, *, now: datetime | None = None) -> Decision:

@@ -17,7 +17,7 @@ from django.http import Http404
 from trellis.bids import permissions as perms
 from trellis.bids.domain import bidding, receipts
 from trellis.bids.domain.bidding import BidStatus
-from trellis.bids.models import Bid, BidAnswer, BidDocument, ConsortiumRole, Opening, Receipt
+from trellis.bids.models import Bid, BidAnswer, BidDocument, ConflictDeclaration, ConsortiumRole, Opening, Receipt
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES
 from trellis.core.errors import PermissionDenied
@@ -34,9 +34,11 @@ __all__ = [
     "bids_for_person",
     "budget_flags",
     "budget_required",
+    "conflict_declarations",
     "criterion_rules",
     "live_bid_for",
     "missing_before_submit",
+    "opened_bids",
     "opening_for",
     "receipt_for",
     "receipt_verifies",
@@ -159,6 +161,22 @@ def stage_bidders(opportunity) -> list:
     submitted = _current_bids(opportunity).filter(status=BidStatus.SUBMITTED).select_related("organisation")
     by_id = {bid.organisation_id: bid.organisation for bid in submitted}
     return sorted(by_id.values(), key=lambda org: (org.name.lower(), org.pk))
+
+
+def opened_bids(opportunity) -> QuerySet[Bid]:
+    """The submitted bids of the opportunity's current stage with their content — for the evaluation app, which
+    decides who on the panel may read which (``trellis.evaluation.permissions``). Raises PermissionDenied until
+    the bids are opened: the seal holds for every route into the data."""
+    if not perms.is_opened(opportunity):
+        raise PermissionDenied(perms.SEALED)
+    return _with_content(_current_bids(opportunity).filter(status=BidStatus.SUBMITTED)).order_by(
+        "lot__number", "organisation__name", "id"
+    )
+
+
+def conflict_declarations(bid_ids) -> QuerySet[ConflictDeclaration]:
+    """The conflict declarations made for these bids (who, whether, when), never the bids' content."""
+    return ConflictDeclaration.objects.filter(bid_id__in=bid_ids).select_related("person")
 
 
 def bid_count_before_opening(opportunity) -> int | None:

@@ -26,7 +26,15 @@ from trellis.bids import permissions as perms
 from trellis.bids import selectors
 from trellis.bids.domain import bidding, fcr, receipts
 from trellis.bids.domain.bidding import BidStatus
-from trellis.bids.models import Bid, BidAnswer, BidDocument, ConsortiumRole, Opening, Receipt
+from trellis.bids.models import (
+    Bid,
+    BidAnswer,
+    BidDocument,
+    ConflictDeclaration,
+    ConsortiumRole,
+    Opening,
+    Receipt,
+)
 from trellis.core.errors import InvalidTransition, ValidationFailed
 from trellis.core.models import Person
 from trellis.core.permissions import require
@@ -533,6 +541,45 @@ def stage_participants_choose(
                 email=True,
             )
     return chosen
+
+
+# Reading --------------------------------------------------------------------------------------------------------
+
+
+def bid_read_record(*, actor: Person, bid: Bid, where: str) -> None:
+    """Record that someone other than the bidder read a bid's content (``where``: which page). The caller has
+    already been allowed to read it; the bidder's own reading is not recorded."""
+    if perms.is_bidder_for(actor, bid.organisation):
+        return
+    require(perms.can_view_bid_content(actor, bid))
+    _audit(actor, "bid.read", bid, {"where": where})
+
+
+# Conflicts of interest ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conflict_declare(
+    *, actor: Person, bid: Bid, conflict: bool, details: str = "", now: datetime | None = None
+) -> ConflictDeclaration:
+    """Record ``actor``'s own declaration for ``bid``, once. A conflict needs details and recuses them from the bid
+    everywhere (``permissions.can_view_bid_content``)."""
+    now = now or timezone.now()
+    require(perms.can_declare_conflict(actor, bid))
+    text = (details or "").strip()
+    if conflict and not text:
+        raise ValidationFailed.of({"details": ["Say what the conflict of interest is."]})
+    if len(text) > 5000:
+        raise ValidationFailed.of({"details": ["Keep the details to 5,000 characters or fewer."]})
+    try:
+        with transaction.atomic():
+            declaration = ConflictDeclaration.objects.create(
+                bid=bid, person=actor, conflict=bool(conflict), details=text, declared_at=now
+            )
+    except IntegrityError as exc:
+        raise InvalidTransition("You have already made your declaration for this bid.") from exc
+    _audit(actor, "bid.conflict_declared", bid, {"conflict": bool(conflict), "details": text})
+    return declaration
 
 
 # Opening ---------------------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def commissioning_data() -> dict[str, Any]:
     return json.loads(resources.files("trellis.demo").joinpath(DATA_FILE).read_text("utf-8"))
 
 
-def _noon(today: date, days: int | None) -> datetime | None:
+def noon_on(today: date, days: int | None) -> datetime | None:
     if days is None:
         return None
     return datetime.combine(today + timedelta(days=days), NOON, tzinfo=LONDON)
@@ -45,7 +45,7 @@ def _day(today: date, days: int | None) -> date | None:
     return today + timedelta(days=days) if days is not None else None
 
 
-def _criteria(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def criteria_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         key = row.get("template")
@@ -56,7 +56,7 @@ def _criteria(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _decisions(data: dict[str, Any], place, people: dict[str, Person], today: date) -> dict[str, Any]:
+def saved_decisions(data: dict[str, Any], place, people: dict[str, Person], today: date) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for item in data.get("route_decisions", []):
         actor = people[item["decided_by"]]
@@ -91,15 +91,15 @@ def _alerts(data: dict[str, Any], people: dict[str, Person]) -> None:
         )
 
 
-def _fields(item: dict[str, Any], today: date) -> dict[str, Any]:
+def opportunity_fields(item: dict[str, Any], today: date) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "summary": item["summary"],
         "specification": item["specification"],
         "outcomes": item["outcomes"],
         "consortium_bids_invited": bool(item.get("consortium_bids_invited")),
         "planned_publish_on": _day(today, item.get("planned_publish_on_days")),
-        "questions_close_at": _noon(today, item.get("questions_close_in_days")),
-        "closes_at": _noon(today, item.get("closes_in_days")),
+        "questions_close_at": noon_on(today, item.get("questions_close_in_days")),
+        "closes_at": noon_on(today, item.get("closes_in_days")),
         "award_expected_on": _day(today, item.get("award_expected_in_days")),
         "service_starts_on": _day(today, item.get("service_starts_in_days")),
     }
@@ -117,14 +117,14 @@ def _opportunity(item: dict[str, Any], place, people: dict[str, Person], decisio
         title=item["title"],
         kind=item["kind"],
         from_decision=decisions.get(item.get("from_decision", "")),
-        **_fields(item, today),
+        **opportunity_fields(item, today),
     )
     if item["lots"]:
         opp_services.lots_set(actor=creator, opportunity=opportunity, lots=item["lots"])
     if item["eligibility"]:
         opp_services.eligibility_set(actor=creator, opportunity=opportunity, items=item["eligibility"])
     if item["criteria"]:
-        opp_services.criteria_set(actor=creator, opportunity=opportunity, criteria=_criteria(item["criteria"]))
+        opp_services.criteria_set(actor=creator, opportunity=opportunity, criteria=criteria_rows(item["criteria"]))
     for doc in item["documents"]:
         upload = ContentFile(simple_pdf([*doc["lines"], "", "Demonstration document: Northbridge is fictional."]))
         upload.name = f"{doc['title']}.pdf"
@@ -162,7 +162,7 @@ def _opportunity(item: dict[str, Any], place, people: dict[str, Person], decisio
 def load_commissioning(*, place, people: dict[str, Person], today: date) -> int:
     """Create whatever of the demo's commissioning is missing. Returns the number of opportunities created."""
     data = commissioning_data()
-    decisions = _decisions(data, place, people, today)
+    decisions = saved_decisions(data, place, people, today)
     _alerts(data, people)
     created = 0
     for item in data["opportunities"]:

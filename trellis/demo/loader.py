@@ -20,6 +20,7 @@ from trellis.core.models import Person
 from trellis.core.services import notifications_muted
 from trellis.demo.bids import load_bids
 from trellis.demo.commissioning import load_commissioning
+from trellis.demo.evaluation import load_evaluations
 from trellis.demo.pdf import simple_pdf
 from trellis.organisations import selectors as org_selectors
 from trellis.organisations import services as org_services
@@ -241,6 +242,7 @@ def _load(today: date) -> LoadReport:
 
     report.opportunities_created = load_commissioning(place=place, people=people, today=today)
     load_bids(place=place, people=people)
+    report.opportunities_created += load_evaluations(place=place, people=people, today=today)
     return report
 
 

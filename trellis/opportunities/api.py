@@ -78,7 +78,16 @@ class CriterionOut(Schema):
     scale: str
     scale_label: str
     word_limit: int | None = None
+    min_mark: Decimal | None = Field(None, description="The least mark a bid must reach on this criterion, if any.")
     is_price: bool
+
+
+class MethodologyOut(Schema):
+    price_method: str = Field(..., description="How prices are scored, e.g. relative_to_lowest.")
+    price_formula: str
+    exclusion_rule: str = Field(..., description="exclude or flag: a bid failing a gate or a minimum.")
+    tie_break: str = Field(..., description="highest_quality or lowest_price.")
+    min_quality_percent: Decimal | None = None
 
 
 class DocumentOut(Schema):
@@ -123,6 +132,7 @@ class OpportunityDetail(OpportunitySummary):
     lots: list[LotOut]
     eligibility: list[EligibilityOut]
     criteria: list[CriterionOut]
+    methodology: MethodologyOut = Field(..., description="How the scores are used, published with the criteria.")
     prequalification: PrequalificationOut
     documents: list[DocumentOut]
     clarifications: list[ClarificationOut] = Field(..., description="Published questions and answers, anonymised.")
@@ -187,10 +197,18 @@ def _detail(opp) -> dict[str, Any]:
                 "scale": c.scale,
                 "scale_label": c.scale_label,
                 "word_limit": c.word_limit,
+                "min_mark": c.min_mark,
                 "is_price": c.is_price,
             }
             for c in opp.criteria.all()
         ],
+        "methodology": {
+            "price_method": opp.price_method,
+            "price_formula": selectors.methodology_of(opp)["price_method"].formula,
+            "exclusion_rule": opp.exclusion_rule,
+            "tie_break": opp.tie_break,
+            "min_quality_percent": opp.min_quality_percent,
+        },
         "prequalification": {
             "level": pq.level.value,
             "title": pq.title,

@@ -16,6 +16,7 @@ from trellis.core.models import BaseModel, Person
 from trellis.opportunities.domain.criteria import Scale
 from trellis.opportunities.domain.kinds import Kind
 from trellis.opportunities.domain.lifecycle import PUBLIC_STATUSES, Status
+from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
 
 
 class Opportunity(BaseModel):
@@ -70,6 +71,25 @@ class Opportunity(BaseModel):
         default=list, blank=True, help_text="Each finished submission stage: its stage, deadline and closing time."
     )
     show_bid_count_before_opening = models.BooleanField(default=False)
+
+    # The assessment methodology, published with the criteria (see domain/methodology.py).
+    price_method = models.CharField(
+        max_length=30, choices=[(m.value, m.label) for m in PriceMethod], default=PriceMethod.RELATIVE_TO_LOWEST.value
+    )
+    exclusion_rule = models.CharField(
+        max_length=10, choices=[(e.value, e.label) for e in Exclusion], default=Exclusion.EXCLUDE.value
+    )
+    tie_break = models.CharField(
+        max_length=20, choices=[(t.value, t.label) for t in TieBreak], default=TieBreak.HIGHEST_QUALITY.value
+    )
+    min_quality_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="The least share of the quality marks a bid must reach, in per cent (blank for none).",
+    )
 
     status_reason = models.TextField(blank=True, help_text="Why it was cancelled or not awarded.")
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -148,6 +168,9 @@ class Criterion(models.Model):
     )
     scale = models.CharField(max_length=20, choices=[(s.value, s.label) for s in Scale], default=Scale.ZERO_FIVE.value)
     word_limit = models.PositiveIntegerField(null=True, blank=True)
+    min_mark = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, help_text="The least mark a bid must reach (if any)."
+    )
     is_price = models.BooleanField(default=False)
     template = models.CharField(max_length=40, blank=True)
 

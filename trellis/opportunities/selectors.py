@@ -23,6 +23,7 @@ from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.criteria import weight_errors
 from trellis.opportunities.domain.kinds import Kind
 from trellis.opportunities.domain.lifecycle import PRIVATE_STATUSES, Status
+from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
 from trellis.opportunities.models import (
     AlertSubscription,
     Clarification,
@@ -526,6 +527,16 @@ def latest_step_index(opportunity: Opportunity) -> int | None:
 def stage_participant_people(opportunity: Opportunity) -> QuerySet[Person]:
     """The active members and admins of the providers invited to the current stage."""
     return provider_people(stage_participants(opportunity).values("organisation_id"))
+
+
+def methodology_of(opportunity: Opportunity) -> dict[str, Any]:
+    """The published assessment methodology as its enums (each with a label; the price method with its formula)."""
+    return {
+        "price_method": PriceMethod(opportunity.price_method),
+        "exclusion_rule": Exclusion(opportunity.exclusion_rule),
+        "tie_break": TieBreak(opportunity.tie_break),
+        "min_quality_percent": opportunity.min_quality_percent,
+    }
 
 
 def stage_progress(opportunity: Opportunity) -> list[stage_rules.StageStep]:

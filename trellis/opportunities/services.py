@@ -32,6 +32,7 @@ from trellis.opportunities.domain import dates, lifecycle
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.kinds import DEFAULT_FLEXIBLE_STAGES, Kind, Stage
 from trellis.opportunities.domain.lifecycle import Action, Status, Who
+from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
 from trellis.opportunities.domain.references import next_reference, place_code
 from trellis.opportunities.models import (
     AlertSubscription,
@@ -58,6 +59,13 @@ TEXT_FIELDS = tuple(TEXT_LIMITS)
 BOOL_FIELDS = ("consortium_bids_invited", "show_bid_count_before_opening")
 DATE_FIELDS = ("planned_publish_on", "award_expected_on", "service_starts_on")
 MOMENT_FIELDS = ("questions_close_at", "closes_at")
+#: The published assessment methodology (domain/methodology.py), with the message when a choice is not known.
+METHODOLOGY_CHOICES = {
+    "price_method": (PriceMethod, "Choose how prices are scored."),
+    "exclusion_rule": (Exclusion, "Choose what happens to a bid that fails a pass or fail question or a minimum."),
+    "tie_break": (TieBreak, "Choose the tie-break rule."),
+}
+METHODOLOGY_FIELDS = (*METHODOLOGY_CHOICES, "min_quality_percent")
 #: Every field ``opportunity_update`` accepts (and ``opportunity_create`` as ``**fields``).
 EDITABLE_FIELDS = frozenset(
     {
@@ -73,6 +81,7 @@ EDITABLE_FIELDS = frozenset(
         "route",
         "regime",
         "stages",
+        *METHODOLOGY_FIELDS,
     }
 )
 REQUIRED_MESSAGES = {"title": "Enter a title for the opportunity."}
@@ -161,6 +170,17 @@ def _clean_changes(place, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict
         if regime and regime not in {r.value for r in Regime}:
             errors["regime"] = ["Choose a legal regime from the list."]
         clean["regime"] = regime
+    for name, (choices, message) in METHODOLOGY_CHOICES.items():
+        if name in data:
+            value = str(data[name] or "")
+            if value not in {c.value for c in choices}:
+                errors[name] = [message]
+            clean[name] = value
+    if "min_quality_percent" in data:
+        minimum, problem = _money(data["min_quality_percent"])
+        if problem or (minimum is not None and not Decimal(0) <= minimum <= Decimal(100)):
+            errors["min_quality_percent"] = ["Enter the minimum quality score as a percentage from 0 to 100."]
+        clean["min_quality_percent"] = minimum
     if "stages" in data:
         stages = [str(s) for s in (data["stages"] or [])]
         problems = stage_rules.plan_errors(stages) if stages else []
@@ -486,6 +506,7 @@ def criteria_set(*, actor: Person, opportunity: Opportunity, criteria: list[dict
                 word_limit=c.word_limit,
                 is_price=c.is_price,
                 template=c.template,
+                min_mark=c.min_mark,
             )
             for i, c in enumerate(parsed)
         ]

@@ -21,13 +21,13 @@ input, e.g. ``{"cost_centres[0].direct_costs": ["Direct costs cannot be negative
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from trellis.core.domain.numbers import parse_number
 from trellis.core.errors import ValidationFailed
 
 PENNY = Decimal("0.01")
@@ -65,8 +65,6 @@ SOURCES = (
     "New Philanthropy Capital, Calculating the full cost: average cost, not marginal cost, following CIPFA's "
     "Best value accounting code of practice (2000).",
 )
-
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 def driver_label(driver: str) -> str:
@@ -383,30 +381,6 @@ class _Reader:
         else:
             return value
         return None
-
-
-def parse_number(raw: Any) -> Decimal | None:
-    """A finite Decimal from a JSON number or a string such as "1,520.50" or "£1520"; None if it is not one."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw)) if math.isfinite(raw) else None
-    if isinstance(raw, Decimal):
-        return raw if raw.is_finite() else None
-    if isinstance(raw, str) and len(raw) <= 40:
-        text = raw.strip().replace(",", "").replace(" ", "")
-        if text.startswith("£"):
-            text = text[1:]
-        elif text.startswith("-£"):
-            text = "-" + text[2:]
-        if _NUMBER.match(text):
-            try:
-                return Decimal(text)
-            except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-                return None
-    return None
 
 
 # Calculation -------------------------------------------------------------------------------------------------

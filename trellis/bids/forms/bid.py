@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from trellis.bids.domain.bidding import DECLARATIONS, CriterionRule, answer_errors, answer_field, count_words
-from trellis.bids.domain.fcr import parse_number
+from trellis.core.domain.numbers import parse_number
 from trellis.core.forms import Form
 
 MONEY_ATTRS = {"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"}

@@ -253,6 +253,8 @@ def read(request: HttpRequest, bid) -> HttpResponse:
         valid = selectors.receipt_verifies(receipt)
     context = bid_context(request, bid, receipt=receipt, receipt_valid=valid, staff_view=not is_member(request, bid))
     context.update(content_context(bid))
+    if not is_member(request, bid):
+        services.bid_read_record(actor=request.user, bid=bid, where="bids")
     return render(request, "bids/bid_read.html", context)
 
 

@@ -1,4 +1,5 @@
-"""The demo's commissioning: six opportunities in varied states, one from a saved route decision, loaded once."""
+"""The demo's commissioning: six opportunities in varied states, one from a saved route decision, plus the three of
+the evaluation story (each from its own decision), loaded once."""
 
 from collections import Counter
 
@@ -16,14 +17,15 @@ from trellis.routes.models import RouteDecision
 @pytest.mark.django_db
 def test_demo_opportunities_in_varied_states_loaded_once():
     report = loader.load()
-    assert report.opportunities_created == 6
+    assert report.opportunities_created == 6 + 3  # commissioning's six, and the evaluation story's three
     states = Counter(Opportunity.objects.values_list("status", flat=True))
-    assert states == {"published": 2, "approved": 1, "draft": 1, "under_evaluation": 1, "closed": 1}
+    assert states == {"published": 2, "approved": 1, "draft": 1, "under_evaluation": 2, "closed": 1, "awarded": 2}
     kinds = set(Opportunity.objects.values_list("kind", flat=True))
     assert kinds == {"grant_round", "competitive_flexible", "open_tender", "framework", "market_engagement"}
 
-    from_decision = Opportunity.objects.get(route_decision__isnull=False)
-    decision = RouteDecision.objects.get()
+    assert Opportunity.objects.filter(route_decision__isnull=False).count() == RouteDecision.objects.count() == 4
+    from_decision = Opportunity.objects.get(title="Community mental health support for adults")
+    decision = RouteDecision.objects.get(need_title="Community mental health support for adults")
     assert from_decision.route_decision == decision and from_decision.route == decision.chosen_route
     assert from_decision.estimated_value == 1_200_000 and from_decision.lots.count() == 3
     assert from_decision.stages == ["expression_of_interest", "shortlist", "tender", "dialogue", "final_tender"]
@@ -51,5 +53,5 @@ def test_demo_opportunities_in_varied_states_loaded_once():
     events = AuditEvent.objects.count()
     again = loader.load()
     assert again.opportunities_created == 0
-    assert Opportunity.objects.count() == 6 and RouteDecision.objects.count() == 1
+    assert Opportunity.objects.count() == 9 and RouteDecision.objects.count() == 4
     assert AuditEvent.objects.count() == events

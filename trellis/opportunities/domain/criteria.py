@@ -267,6 +267,7 @@ class CriterionRow:
     word_limit: int | None
     is_price: bool
     template: str
+    min_mark: Decimal | None = None
 
 
 def _text(row: Mapping[str, Any], key: str) -> str:
@@ -340,6 +341,9 @@ def _parse_row(index: int, row: Mapping[str, Any], errors: dict[str, list[str]])
     template = _text(row, "template")
     if template and template not in TEMPLATES:
         own["template"] = ["That template does not exist."]
+    min_mark, problem = _min_mark(row.get("min_mark"), scale, is_price)
+    if problem:
+        own["min_mark"] = [problem]
     for key, messages in own.items():
         errors[prefix + key] = messages
     if own:
@@ -354,7 +358,23 @@ def _parse_row(index: int, row: Mapping[str, Any], errors: dict[str, list[str]])
         word_limit=word_limit,
         is_price=is_price,
         template=template,
+        min_mark=min_mark,
     )
+
+
+def _min_mark(raw: Any, scale: Scale, is_price: bool) -> tuple[Decimal | None, str]:
+    """A minimum quality threshold on the criterion's own scale (Act s.23(3): lawful when published)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, ""
+    value = _decimal(raw)
+    maximum = scale.info.max_points
+    if is_price or maximum is None:
+        return None, "Only a scored quality criterion can have a minimum mark (a pass or fail question is one already)."
+    if value is None or value != value.to_integral_value():
+        return None, "Enter the minimum mark as a whole number, for example 2."
+    if not Decimal(0) < value <= maximum:
+        return None, f"The minimum mark must be between 1 and {maximum:.0f}."
+    return value, ""
 
 
 def total_weight(weights: Sequence[Decimal]) -> Decimal:

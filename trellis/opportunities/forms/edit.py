@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from trellis.core.forms import Form
 from trellis.opportunities.domain.criteria import Scale
 from trellis.opportunities.domain.kinds import CHOOSABLE_KINDS, Kind, Stage
+from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
 from trellis.opportunities.forms.common import TimeOfDayField, at_london_time, london_parts
 from trellis.organisations import selectors as directory
 from trellis.organisations.forms.profile import NUMERIC, CountField, GovukDateField, PoundsField
@@ -59,6 +60,10 @@ DETAILS_FIELDS = (
     "route",
     "stages",
     "show_bid_count_before_opening",
+    "price_method",
+    "exclusion_rule",
+    "tie_break",
+    "min_quality_percent",
 )
 DATE_FIELDS = ("planned_publish_on", "award_expected_on", "service_starts_on")
 #: Moments entered as a day and a time: (the moment's name, its day field, its time field).
@@ -84,6 +89,29 @@ def kind_field() -> forms.ChoiceField:
 
 def route_choices() -> list[tuple[str, str]]:
     return [("", "Not chosen")] + [(r.value, info.title) for r, info in ROUTES.items()]
+
+
+class WeightField(forms.DecimalField):
+    """A percentage: “25”, “25%” or “12.5”."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={**NUMERIC, "inputmode": "decimal", "autocomplete": "off"}))
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("%", "").strip()
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(f"{self.label} must be a number from 0 to 100, like 20.", code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not Decimal(0) <= value <= Decimal(100):
+            raise ValidationError(f"{self.label} must be from 0 to 100.")
 
 
 class NewOpportunityForm(Form):
@@ -149,6 +177,35 @@ class DetailsForm(Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="The stages it will run, in this order.",
     )
+    price_method = forms.ChoiceField(
+        label="How prices are scored",
+        choices=[(m.value, m.label) for m in PriceMethod],
+        initial=PriceMethod.RELATIVE_TO_LOWEST.value,
+        required=False,
+        widget=Radios(hints={m.value: m.formula for m in PriceMethod}),
+        error_messages={"required": "Choose how prices are scored.", "invalid_choice": "Choose how prices are scored."},
+    )
+    exclusion_rule = forms.ChoiceField(
+        label="A bid that fails a pass or fail question or a minimum mark is",
+        choices=[(e.value, e.label) for e in Exclusion],
+        initial=Exclusion.EXCLUDE.value,
+        required=False,
+        widget=Radios(),
+        error_messages={"required": "Choose what happens to such a bid.", "invalid_choice": "Choose what happens."},
+    )
+    tie_break = forms.ChoiceField(
+        label="When two bids have the same total",
+        choices=[(t.value, t.label) for t in TieBreak],
+        initial=TieBreak.HIGHEST_QUALITY.value,
+        required=False,
+        widget=Radios(),
+        error_messages={"required": "Choose the tie-break rule.", "invalid_choice": "Choose the tie-break rule."},
+    )
+    min_quality_percent = WeightField(
+        label="Minimum overall quality score (%)",
+        required=False,
+        help_text="Optional. A bid must reach this share of the quality marks, for example 50.",
+    )
     show_bid_count_before_opening = forms.BooleanField(
         label="Show staff how many bids have arrived before the deadline",
         required=False,
@@ -172,6 +229,7 @@ class DetailsForm(Form):
         "duration_months": "govuk-input--width-4",
         "questions_close_time": "govuk-input--width-5",
         "closes_time": "govuk-input--width-5",
+        "min_quality_percent": "govuk-input--width-4",
     }
 
     def __init__(self, *args, opportunity=None, **kwargs):
@@ -182,6 +240,8 @@ class DetailsForm(Form):
         place = getattr(opportunity, "place", None)
         self.fields["wards"].queryset = place_wards(place)
         self.fields["kind"].template_name = "opportunities/includes/radios.html"
+        for name in ("price_method", "exclusion_rule", "tie_break"):
+            self.fields[name].template_name = "opportunities/includes/radios.html"
         if getattr(opportunity, "kind", "") == Kind.CALL_OFF:  # a call-off stays a call-off
             self.fields["kind"].choices = [(Kind.CALL_OFF.value, Kind.CALL_OFF.label)]
 
@@ -213,6 +273,9 @@ class DetailsForm(Form):
         changes["summary"] = data.get("summary", "")
         changes["route"] = data.get("route", "")
         changes["stages"] = list(data.get("stages") or [])
+        for name in ("price_method", "exclusion_rule", "tie_break"):
+            if not changes.get(name):
+                changes.pop(name, None)  # not answered: the current choice stands
         for moment, day, time in MOMENTS:
             changes[moment] = at_london_time(data.get(day), data.get(time))
         return changes
@@ -278,31 +341,18 @@ class EligibilityForm(RowForm):
     essential = forms.BooleanField(label="Essential: applications that do not meet it cannot succeed", required=False)
 
 
-class WeightField(forms.DecimalField):
-    """A percentage: “25”, “25%” or “12.5”."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={**NUMERIC, "inputmode": "decimal", "autocomplete": "off"}))
-        kwargs.setdefault("max_digits", 5)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("%", "").strip()
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            raise ValidationError(f"{self.label} must be a number from 0 to 100, like 20.", code="invalid") from None
-
-    def validate(self, value):
-        super().validate(value)
-        if value is not None and not Decimal(0) <= value <= Decimal(100):
-            raise ValidationError(f"{self.label} must be from 0 to 100.")
-
-
 class CriterionForm(RowForm):
-    row_fields = ("section", "name", "description", "weight", "scale", "word_limit", "is_price", "template")
+    row_fields = (
+        "section",
+        "name",
+        "description",
+        "weight",
+        "scale",
+        "word_limit",
+        "min_mark",
+        "is_price",
+        "template",
+    )
 
     section = forms.CharField(
         label="Section", required=False, max_length=120, help_text="For example “Quality” or “Social value”."
@@ -324,6 +374,12 @@ class CriterionForm(RowForm):
         error_messages={"invalid_choice": "Choose a scoring scale."},
     )
     word_limit = CountField(label="Word limit", required=False, maximum=10_000)
+    min_mark = CountField(
+        label="Minimum mark",
+        required=False,
+        maximum=100,
+        help_text="Optional. A bid must reach at least this mark on this criterion.",
+    )
     is_price = forms.BooleanField(label="This criterion scores the price", required=False)
     template = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 

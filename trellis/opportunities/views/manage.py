@@ -561,6 +561,7 @@ def _criteria_initial(opportunity) -> list[dict]:
             "weight": plain_number(c.weight),
             "scale": c.scale,
             "word_limit": c.word_limit,
+            "min_mark": plain_number(c.min_mark) if c.min_mark is not None else None,
             "is_price": c.is_price,
             "template": c.template,
         }

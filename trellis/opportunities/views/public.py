@@ -93,6 +93,7 @@ def detail_context(request: HttpRequest, opportunity, ask_form: AskForm | None =
         "weight_total": sum((c.weight for c in criteria), 0),
         "scales": [Scale(s).info for s in dict.fromkeys(c.scale for c in criteria)],
         "stage_steps": selectors.stage_progress(opportunity),
+        "methodology": selectors.methodology_of(opportunity),
         "pq": pq,
         "readiness": _readiness(request, opportunity, pq),
         "documents": list(opportunity.documents.all()),

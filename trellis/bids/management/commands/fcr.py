@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 from decimal import Decimal
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.core.management.base import BaseCommand, DjangoHelpFormatter
 
 from trellis.bids.domain.fcr import FullCost, calculate, driver_label, gbp, percent, plain_number
 from trellis.core.errors import ValidationFailed
+from trellis.core.management_input import field_errors, read_json_file
 
 INPUT_HELP = """\
 Work out the full cost of each project or service: its direct costs plus a fair share of the overheads.
@@ -32,23 +32,7 @@ MAX_BYTES = 5_000_000
 
 def read_costs(filename: str) -> object:
     """The parsed JSON in a file (numbers as Decimal, so pounds and pence stay exact)."""
-    path = Path(filename)
-    if not path.is_file():
-        raise CommandError(f"--input: there is no file at {filename}.")
-    if path.stat().st_size > MAX_BYTES:
-        raise CommandError(f"--input: {path.name} is larger than {MAX_BYTES // 1_000_000} MB.")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"--input: {filename} cannot be read as UTF-8 text ({exc.__class__.__name__}).") from None
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise CommandError(
-            f"--input: {path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from None
-    except RecursionError:
-        raise CommandError(f"--input: {path.name} is nested too deeply to be a budget.") from None
+    return read_json_file(filename, option="--input", what="a budget", max_bytes=MAX_BYTES)
 
 
 class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -73,8 +57,7 @@ class Command(BaseCommand):
         try:
             result = calculate(data)
         except ValidationFailed as exc:
-            lines = "\n".join(f"  {path}: {' '.join(messages)}" for path, messages in exc.errors.items())
-            raise CommandError(f"{exc.message}\n{lines}") from None
+            raise field_errors(exc) from None
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         else:

@@ -1,0 +1,386 @@
+"""Evaluation engine benchmark: 200 bids × 40 criteria × 8 evaluators, with sensitivity over 1,000 perturbations.
+
+    .venv/bin/python benchmarks/evaluation.py [--bids 200] [--criteria 40] [--evaluators 8] [--perturbations 1000]
+
+It needs no database. It builds a seeded evaluation the size of a large framework tender (2 pass or fail gates, a
+price criterion weighted 30 and the rest quality criteria on every published scale, each evaluator marking every bid
+independently, some marks moderated to a consensus, minimum marks on a few criteria) and times ``evaluate()``: the
+checks, marks used and their spread, weighted totals, exclusions, price points, ranking, abnormally low flags, the
+smallest weight change that changes the winner, and how often the winner holds under 1,000 random ±5% and 1,000
+±10% weight perturbations.
+
+Machines are noisy, so it times a straightforward pure-Python reference of the same rules in the same run, the two
+taking turns to go first, and reports both medians and their ratio. It checks that both give the same winner, ranks,
+smallest weight change and perturbation shares (the reference is given the same random draws). It is a report: it
+exits 0 whatever the timings, and 1 only if the two disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from trellis.evaluation.domain import (  # noqa: E402
+    BidInput,
+    CriterionSpec,
+    EvaluationInput,
+    EvaluationResult,
+    Exclusion,
+    PriceMethod,
+    Scheme,
+    TieBreak,
+    evaluate,
+)
+from trellis.evaluation.domain.scheme import check_input, mark_rule  # noqa: E402
+from trellis.opportunities.domain.criteria import Scale  # noqa: E402
+
+TARGET_MS = 200.0
+EPSILON = 1e-9
+QUALITY_SCALES = [Scale.ZERO_FOUR, Scale.ZERO_FIVE, Scale.ZERO_TEN, Scale.ZERO_HUNDRED, Scale.MET_EXCEEDED]
+SECTIONS = ["Delivery", "Outcomes", "Local connectedness", "Social value", "Safeguarding and quality"]
+
+
+# Data ------------------------------------------------------------------------------------------------------------
+
+
+def build(n_bids: int, n_criteria: int, n_evaluators: int, seed: int) -> EvaluationInput:
+    """A seeded evaluation: two gates, one price criterion weighted 30, the rest quality criteria sharing 70."""
+    rng = random.Random(seed)
+    n_quality = n_criteria - 3
+    cents = [rng.randint(50, 150) for _ in range(n_quality)]  # weights in hundredths, scaled to total exactly 70.00
+    scaled = [c * 7000 // sum(cents) for c in cents]
+    scaled[0] += 7000 - sum(scaled)
+    criteria = [
+        CriterionSpec("gate_insurance", "Insurance in place", "Compliance", Decimal(0), Scale.PASS_FAIL),
+        CriterionSpec("gate_safeguarding", "Safeguarding policy", "Compliance", Decimal(0), Scale.PASS_FAIL),
+    ]
+    for i in range(n_quality):
+        scale = QUALITY_SCALES[i % len(QUALITY_SCALES)]
+        minimum = Decimal(1) if i % 9 == 0 and scale != Scale.MET_EXCEEDED else None
+        criteria.append(
+            CriterionSpec(
+                f"q{i:02d}",
+                f"Question {i + 1}",
+                SECTIONS[i % len(SECTIONS)],
+                Decimal(scaled[i]) / 100,
+                scale,
+                min_mark=minimum,
+            )
+        )
+    criteria.append(CriterionSpec("price", "Price", "Price", Decimal(30), Scale.ZERO_HUNDRED, is_price=True))
+    scheme = Scheme(
+        criteria=tuple(criteria),
+        price_method=PriceMethod.RELATIVE_TO_LOWEST,
+        exclusion=Exclusion.EXCLUDE,
+        tie_break=TieBreak.HIGHEST_QUALITY,
+    )
+    bids = []
+    strength = {}
+    for b in range(n_bids):
+        key = f"Provider {b + 1:03d}"
+        strength[key] = rng.betavariate(5, 3)
+        price = Decimal(round(rng.lognormvariate(13.1, 0.25)))  # around £500,000
+        full_cost = price * Decimal(rng.choice(["0.9", "1.0", "1.05"])) if b % 4 == 0 else None
+        bids.append(BidInput(key, price, full_cost))
+    marks: dict[str, dict[str, dict[str, Decimal]]] = {}
+    for e in range(n_evaluators):
+        harshness = rng.gauss(0, 0.05)
+        per_bid = {}
+        for bid in bids:
+            row = {}
+            for c in criteria:
+                if c.is_price:
+                    continue
+                allowed = sorted(mark_rule(c.scale).allowed)
+                if c.is_gate:
+                    row[c.key] = Decimal(0) if rng.random() < 0.01 else Decimal(1)
+                    continue
+                target = (strength[bid.key] + harshness + rng.gauss(0, 0.12)) * float(c.max_mark)
+                row[c.key] = min(allowed, key=lambda v, t=target: abs(float(v) - t))
+            per_bid[bid.key] = row
+        marks[f"Evaluator {e + 1}"] = per_bid
+    consensus: dict[str, dict[str, Decimal]] = {}
+    for bid in bids:
+        for c in criteria:
+            if c.is_quality and rng.random() < 0.1:
+                values = sorted(marks[ev][bid.key][c.key] for ev in marks)
+                consensus.setdefault(bid.key, {})[c.key] = values[len(values) // 2]
+    return EvaluationInput(scheme=scheme, bids=tuple(bids), marks=marks, consensus=consensus)
+
+
+# Reference: the same rules in plain Python loops -----------------------------------------------------------------
+
+
+def reference(data: EvaluationInput, perturbations: int, seed: int) -> dict:
+    check_input(data)  # the engine checks its input too
+    scheme = data.scheme
+    marked = scheme.marked_criteria
+    keys = [b.key for b in data.bids]
+    used: dict[tuple[str, str], float] = {}
+    for bid in keys:
+        agreed = data.consensus.get(bid, {})
+        for c in marked:
+            if c.key in agreed:
+                used[bid, c.key] = float(agreed[c.key])
+            else:
+                given = [float(per_bid[bid][c.key]) for per_bid in data.marks.values() if c.key in per_bid.get(bid, {})]
+                used[bid, c.key] = sum(given) / len(given)
+    scored = scheme.scored_criteria
+    weights = [float(c.weight) for c in scored]
+    failing = {
+        bid: any(used[bid, c.key] < 1 for c in marked if c.is_gate)
+        or any(used[bid, c.key] < float(c.min_mark) for c in marked if c.min_mark is not None)
+        for bid in keys
+    }
+    compared = [bid for bid in keys if not failing[bid]]
+    price = {b.key: float(b.price) for b in data.bids if b.price is not None}
+    lowest = min(price[bid] for bid in compared)
+    units = {
+        bid: [lowest / price[bid] if c.is_price else used[bid, c.key] / float(c.max_mark) for c in scored]
+        for bid in compared
+    }
+    is_quality = [not c.is_price for c in scored]
+    top = scored.index(scheme.top_quality_criterion)
+
+    def totals(ws: list[float]) -> tuple[dict[str, float], dict[str, float]]:
+        total, quality = {}, {}
+        for bid in compared:
+            q = t = 0.0
+            for i, u in enumerate(units[bid]):
+                points = ws[i] * u
+                t += points
+                if is_quality[i]:
+                    q += points
+            total[bid], quality[bid] = t, q
+        return total, quality
+
+    total, quality = totals(weights)
+
+    def key(bid: str) -> tuple[float, float, float]:
+        return (-round(total[bid], 9), -round(quality[bid], 9), -round(units[bid][top] * weights[top], 9))
+
+    order = sorted(compared, key=key)
+    ranks: dict[str, int | None] = dict.fromkeys(keys)
+    for position, bid in enumerate(order):
+        same = position and key(order[position - 1]) == key(bid)
+        ranks[bid] = ranks[order[position - 1]] if same else position + 1
+    winner = order[0]
+
+    best = reference_smallest_change(scored, weights, compared, units, total, winner)
+    holds = reference_holds(weights, compared, units, winner, top, totals, perturbations, seed)
+    change = None
+    if best is not None:
+        change = {"criterion": best[1], "change": best[2] * best[0], "new_winner": best[3]}
+    return {"winner": winner, "ranks": ranks, "change": change, "holds": holds}
+
+
+def reference_smallest_change(scored, weights, compared, units, total, winner):
+    """A linear solve for every criterion, direction and challenger, one at a time."""
+    best = None
+    for k in range(len(scored)):
+        rest = 100 - weights[k]
+        for direction in (1, -1):
+            reach = rest if direction > 0 else weights[k]
+            for bid in compared:
+                if bid == winner:
+                    continue
+                gap = total[bid] - total[winner]
+                others_bid = total[bid] - weights[k] * units[bid][k]
+                others_winner = total[winner] - weights[k] * units[winner][k]
+                rate = direction * ((units[bid][k] - units[winner][k]) - (others_bid - others_winner) / rest)
+                if rate > 0:
+                    t = max(-gap / rate, 0.0)
+                    if t < reach - EPSILON and (best is None or t < best[0] - EPSILON):
+                        best = (t, scored[k].key, direction, bid)
+    return best
+
+
+def reference_holds(weights, compared, units, winner, top, totals, perturbations, seed):
+    """Every perturbation in turn: rescale the weights, total every bid, and compare with the winner."""
+    rng = np.random.default_rng(seed)
+    holds = {}
+    for level in (5, 10):
+        draws = rng.uniform(1 - level / 100, 1 + level / 100, size=(perturbations, len(weights))).tolist()
+        held = 0
+        for factors in draws:
+            ws = [w * f for w, f in zip(weights, factors, strict=True)]
+            scale = 100 / sum(ws)
+            t, q = totals([w * scale for w in ws])
+            ok = True
+            for bid in compared:
+                if bid == winner:
+                    continue
+                gap = t[winner] - t[bid]
+                if gap > EPSILON:
+                    continue
+                if abs(gap) <= EPSILON:
+                    q_gap = q[winner] - q[bid]
+                    if q_gap > EPSILON:
+                        continue
+                    if abs(q_gap) <= EPSILON and units[winner][top] > units[bid][top] + EPSILON:
+                        continue
+                ok = False
+                break
+            held += ok
+        holds[str(level)] = held / perturbations
+    return holds
+
+
+# Comparing and reporting -----------------------------------------------------------------------------------------
+
+
+def summary(result: EvaluationResult) -> dict:
+    change = result.sensitivity.smallest_weight_change
+    return {
+        "winner": result.winner,
+        "ranks": result.ranking,
+        "change": None
+        if change is None
+        else {"criterion": change.criterion, "change": change.change, "new_winner": change.new_winner},
+        "holds": result.sensitivity.winner_holds,
+    }
+
+
+def disagreements(engine: dict, ref: dict) -> list[str]:
+    problems = []
+    if engine["winner"] != ref["winner"]:
+        problems.append(f"winner: engine {engine['winner']}, reference {ref['winner']}")
+    differing = [k for k in ref["ranks"] if engine["ranks"].get(k) != ref["ranks"][k]]
+    if differing or set(engine["ranks"]) != set(ref["ranks"]):
+        problems.append(f"ranks differ for {len(differing)} bids, e.g. {differing[:3]}")
+    a, b = engine["change"], ref["change"]
+    if (a is None) != (b is None) or (
+        (a is not None and (a["criterion"], a["new_winner"]) != (b["criterion"], b["new_winner"]))
+        or (a is not None and abs(a["change"] - b["change"]) > 1e-6)
+    ):
+        problems.append(f"smallest weight change: engine {a}, reference {b}")
+    if engine["holds"] != ref["holds"]:
+        problems.append(f"winner holds: engine {engine['holds']}, reference {ref['holds']}")
+    return problems
+
+
+def phases(data: EvaluationInput, perturbations: int, repeats: int, n_marks: int) -> dict[str, float]:
+    """Median milliseconds of each step of ``evaluate()``, run one by one."""
+    from trellis.evaluation.domain import engine
+    from trellis.evaluation.domain.marks import aggregate
+    from trellis.evaluation.domain.sensitivity import smallest_weight_change, winner_holds
+    from trellis.evaluation.domain.totals import abnormally_low, rank, score
+
+    times: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        steps = {}
+        _, steps[f"checks (scheme, bids, {n_marks:,} marks)"] = timed(check_input, data)
+        table, steps["marks used, spread, divergence"] = timed(aggregate, data)
+        started = time.perf_counter()
+        totals = score(data, table)
+        ranks = rank(data, table, totals)
+        abnormally_low(data.bids, [not x for x in totals.excluded])
+        steps["points, exclusions, prices, ranks, flags"] = (time.perf_counter() - started) * 1000
+        ranked = [i for i, r in enumerate(ranks) if r is not None]
+        winner = next(i for i, r in enumerate(ranks) if r == 1)
+        model = engine._model(data, table, totals, ranked, ranked.index(winner))
+        _, steps["smallest weight change (exact)"] = timed(smallest_weight_change, model)
+        _, steps[f"winner holds ({perturbations:,} × 2 perturbations)"] = timed(winner_holds, model, perturbations, 0)
+        _, whole = timed(evaluate, data, perturbations=perturbations, seed=0)
+        steps["the rest: building the result (lines, divergences)"] = whole - sum(steps.values())
+        steps["evaluate() on its own, for comparison"] = whole
+        for name, ms in steps.items():
+            times.setdefault(name, []).append(ms)
+    return {name: statistics.median(ms) for name, ms in times.items()}
+
+
+def timed(fn, *args, **kwargs):
+    started = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, (time.perf_counter() - started) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bids", type=int, default=200)
+    parser.add_argument("--criteria", type=int, default=40, help="including 2 gates and the price (at least 4)")
+    parser.add_argument("--evaluators", type=int, default=8)
+    parser.add_argument("--perturbations", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each (default 5)")
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args()
+    if args.criteria < 4 or args.bids < 2 or args.evaluators < 1 or args.repeats < 1:
+        parser.error("give at least 2 bids, 4 criteria, 1 evaluator and 1 repeat")
+
+    print(f"Evaluation benchmark — {os.cpu_count()} CPUs, numpy {np.__version__}")
+    data, build_ms = timed(build, args.bids, args.criteria, args.evaluators, args.seed)
+    n_marks = sum(len(row) for per_bid in data.marks.values() for row in per_bid.values())
+    print(
+        f"  {args.bids} bids × {args.criteria} criteria × {args.evaluators} evaluators = {n_marks:,} marks, "
+        f"{sum(len(r) for r in data.consensus.values()):,} consensus marks (built in {build_ms:.0f} ms)"
+    )
+    print(f"  sensitivity: smallest weight change, and {args.perturbations:,} perturbations at ±5% and at ±10%\n")
+
+    evaluate(data, perturbations=args.perturbations, seed=0)  # warm up (imports, caches)
+    engine_ms, reference_ms = [], []
+    engine_out = reference_out = None
+    for r in range(args.repeats):
+        runs = [("engine", engine_ms), ("reference", reference_ms)]
+        for name, times in runs if r % 2 == 0 else runs[::-1]:
+            if name == "engine":
+                result, ms = timed(evaluate, data, perturbations=args.perturbations, seed=r)
+                engine_out = summary(result)
+            else:
+                reference_out, ms = timed(reference, data, args.perturbations, r)
+            times.append(ms)
+            print(f"  run {r + 1}: {name:<9} {ms:9.1f} ms", flush=True)
+    assert engine_out is not None and reference_out is not None
+
+    engine_median = statistics.median(engine_ms)
+    reference_median = statistics.median(reference_ms)
+    print()
+    print(f"{'':<34}{'median':>10}{'min':>10}{'max':>10}")
+    print(f"{'evaluate() (numpy engine)':<34}{engine_median:>8.1f}ms{min(engine_ms):>8.1f}ms{max(engine_ms):>8.1f}ms")
+    print(
+        f"{'pure-Python reference':<34}{reference_median:>8.1f}ms{min(reference_ms):>8.1f}ms{max(reference_ms):>8.1f}ms"
+    )
+    print()
+    verdict = "PASS" if engine_median < TARGET_MS else "SLOW"
+    print(
+        f"{verdict}  evaluate() median {engine_median:.1f} ms (target under {TARGET_MS:.0f} ms; a report, not a test)"
+    )
+    print(f"      the reference takes {reference_median / engine_median:.1f}× as long")
+
+    print("\nWhere the time goes (each step run on its own, then the whole; median ms):")
+    steps = phases(data, args.perturbations, args.repeats, n_marks)
+    for name, ms in steps.items():
+        print(f"  {name:<52}{ms:>8.1f}")
+    print()
+
+    problems = disagreements(engine_out, reference_out)
+    if problems:
+        print(f"FAIL  the engine and the reference disagree (last run, seed {args.repeats - 1}):")
+        for p in problems:
+            print("   ", p)
+        return 1
+    change = engine_out["change"]
+    print(
+        f"CHECK both give winner {engine_out['winner']}, the same ranks for all {len(engine_out['ranks'])} bids, "
+        f"the same winner-holds shares {engine_out['holds']}"
+    )
+    if change:
+        print(
+            f"      and the same smallest weight change: {change['criterion']} {change['change']:+.4f} points "
+            f"makes {change['new_winner']} the winner"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,593 @@
+"""Evaluation use cases: set up the panel and rules, declare conflicts, mark independently, moderate, recommend,
+approve the award with its standstill, and record the contract. Keyword-only arguments, the acting person first;
+each checks permission, validates (naming every field that is wrong, writing nothing), runs in a transaction,
+records an audit event and sends its notifications once the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from trellis.bids import selectors as bid_selectors
+from trellis.bids import services as bid_services
+from trellis.core import roles
+from trellis.core.domain.roles import AUTHORITY_ROLES, Role
+from trellis.core.errors import InvalidTransition, ValidationFailed
+from trellis.core.models import Person
+from trellis.core.permissions import deny, require
+from trellis.core.services import audit_record, notify
+from trellis.evaluation import permissions as perms
+from trellis.evaluation import selectors
+from trellis.evaluation.domain import workflow
+from trellis.evaluation.domain.scheme import mark_rule, scheme_errors
+from trellis.evaluation.domain.workflow import Move, PanelRole, State
+from trellis.evaluation.models import AwardDecision, ConsensusMark, Evaluation, Mark, PanelMember, ScoreSheet
+from trellis.opportunities import selectors as opportunity_selectors
+from trellis.opportunities import services as opportunity_services
+from trellis.opportunities.domain.criteria import Scale
+from trellis.opportunities.domain.lifecycle import Status
+
+MAX_TEXT = 10_000
+#: The role a person must hold to sit on a panel as each kind of member.
+PANEL_ROLES: dict[PanelRole, frozenset[Role]] = {
+    PanelRole.OFFICER: frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER, Role.EVALUATOR}),
+    PanelRole.EXTERNAL_EXPERT: frozenset({Role.EVALUATOR}),
+    PanelRole.CITIZEN_COMMISSIONER: frozenset({Role.CITIZEN_COMMISSIONER}),
+}
+
+
+def evaluation_url(evaluation: Evaluation) -> str:
+    try:
+        return reverse("evaluation:evaluation", kwargs={"public_id": evaluation.public_id})
+    except NoReverseMatch:
+        return f"/evaluation/{evaluation.public_id}/"
+
+
+def _lock(evaluation: Evaluation) -> Evaluation:
+    return Evaluation.objects.select_for_update().select_related("opportunity").get(pk=evaluation.pk)
+
+
+def _refresh_from(target: Evaluation, source: Evaluation) -> None:
+    for f in Evaluation._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
+
+
+def _audit(actor: Person | None, verb: str, evaluation: Evaluation, data: dict[str, Any] | None = None) -> None:
+    audit_record(
+        actor=actor,
+        verb=verb,
+        target=evaluation,
+        data={"opportunity": evaluation.opportunity.reference, **(data or {})},
+    )
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+# Setting up --------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_start(*, actor: Person, opportunity, now: datetime | None = None) -> Evaluation:
+    """Start setting up the evaluation of an opportunity under evaluation (its bids opened). Once only."""
+    now = now or timezone.now()
+    if not perms.is_officer(actor):
+        require(deny(perms.OFFICERS_ONLY))
+    if opportunity.status != Status.UNDER_EVALUATION:
+        raise InvalidTransition("Start the opportunity's evaluation (on its Manage page) once its bids are opened.")
+    bid_selectors.opened_bids(opportunity)  # PermissionDenied while the bids are sealed
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(opportunity=opportunity, created_by=actor, created_at=now)
+    except IntegrityError as exc:
+        raise InvalidTransition("This opportunity's evaluation has already been started.") from exc
+    _audit(actor, "evaluation.started", evaluation)
+    return evaluation
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return Decimal("NaN")
+    return number
+
+
+@transaction.atomic
+def evaluation_rules_set(*, actor: Person, evaluation: Evaluation, rules: Mapping[str, Any]) -> Evaluation:
+    """The panel's working settings: how far evaluators' marks may differ before a criterion is flagged for
+    moderation (a share of the scale), and whether prices stay in a sealed envelope until quality is moderated.
+    The scoring methodology itself was published with the opportunity and cannot change. Fixed once scoring
+    starts."""
+    require(perms.can_set_up_panel(actor, evaluation))
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for name in rules:
+        if name not in ("divergence_threshold", "price_envelope"):
+            errors[name] = ["This was published with the opportunity and cannot be changed now."]
+    if "divergence_threshold" in rules:
+        spread = _decimal(rules["divergence_threshold"])
+        if spread is None or not spread.is_finite() or not Decimal("0.01") <= spread <= Decimal(1):
+            errors["divergence_threshold"] = ["Enter the allowed spread as a share of the scale, from 1% to 100%."]
+        else:
+            clean["divergence_threshold"] = spread.quantize(Decimal("0.01"))
+    if "price_envelope" in rules:
+        clean["price_envelope"] = bool(rules["price_envelope"])
+    if errors:
+        raise ValidationFailed.of(errors, "The settings have not been saved.")
+    locked = _lock(evaluation)
+    changed = {k: v for k, v in clean.items() if getattr(locked, k) != v}
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        _audit(actor, "evaluation.rules_set", locked, {k: str(v) for k, v in changed.items()})
+    _refresh_from(evaluation, locked)
+    return evaluation
+
+
+@transaction.atomic
+def panel_member_set(
+    *,
+    actor: Person,
+    evaluation: Evaluation,
+    person: Person,
+    role: str,
+    criteria: Iterable[Any] = (),
+    is_moderator: bool = False,
+    now: datetime | None = None,
+) -> PanelMember:
+    """Add a person to the panel, or change their role, criteria or moderation. ``criteria`` are ids of the
+    opportunity's criteria they mark (a finance officer might mark only price and viability)."""
+    now = now or timezone.now()
+    require(perms.can_set_up_panel(actor, evaluation))
+    errors: dict[str, list[str]] = {}
+    try:
+        panel_role = PanelRole(str(role))
+    except ValueError:
+        errors["role"] = ["Choose what the person is on the panel as."]
+        panel_role = None
+    if panel_role is not None and not roles.has_role(person, PANEL_ROLES[panel_role]):
+        needed = " or ".join(sorted(r.label.lower() for r in PANEL_ROLES[panel_role]))
+        errors["person"] = [f"To sit on the panel as {panel_role.label.lower()}, the person must be a {needed}."]
+    elif not roles.has_role(person, AUTHORITY_ROLES):
+        errors.setdefault("person", ["Only the council's people, evaluators and citizen commissioners sit on panels."])
+    own = {c.pk: c for c in evaluation.opportunity.criteria.all()}
+    wanted: set[int] = set()
+    for raw in criteria:
+        try:
+            wanted.add(int(raw))
+        except (TypeError, ValueError):
+            errors["criteria"] = ["Choose criteria from the list."]
+    if wanted - set(own):
+        errors["criteria"] = ["Choose criteria of this opportunity."]
+    if not wanted and not is_moderator and "criteria" not in errors:
+        errors["criteria"] = ["Choose the criteria this person marks (or make them the moderator)."]
+    if errors:
+        raise ValidationFailed.of(errors, "The panel has not been changed.")
+    assert panel_role is not None
+    member, created = PanelMember.objects.get_or_create(
+        evaluation=evaluation,
+        person=person,
+        defaults={"role": panel_role.value, "is_moderator": bool(is_moderator), "added_by": actor, "added_at": now},
+    )
+    if not created:
+        member.role = panel_role.value
+        member.is_moderator = bool(is_moderator)
+        member.save(update_fields=["role", "is_moderator"])
+    member.criteria.set([own[pk] for pk in sorted(wanted)])
+    _audit(
+        actor,
+        "evaluation.panel_member_set",
+        evaluation,
+        {
+            "person": person.pk,
+            "role": panel_role.value,
+            "criteria": sorted(wanted),
+            "moderator": bool(is_moderator),
+            "added": created,
+        },
+    )
+    return member
+
+
+@transaction.atomic
+def panel_member_remove(*, actor: Person, member: PanelMember) -> None:
+    require(perms.can_set_up_panel(actor, member.evaluation))
+    _audit(actor, "evaluation.panel_member_removed", member.evaluation, {"person": member.person_id})
+    member.delete()
+
+
+def _start_problems(evaluation: Evaluation) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    members = list(evaluation.members.prefetch_related("criteria"))
+    if not any(m.is_moderator for m in members):
+        errors["moderator"] = ["Choose a moderator for the panel."]
+    marked = {c.pk for m in members for c in m.criteria.all()}
+    for criterion in evaluation.opportunity.criteria.all():
+        if not criterion.is_price and criterion.pk not in marked:
+            errors.setdefault("criteria", []).append(f"Nobody on the panel marks “{criterion.name}”.")
+    problems = scheme_errors(selectors.scheme_for(evaluation))
+    if problems:
+        errors.setdefault("rules", []).extend(message for messages in problems.values() for message in messages)
+    if not bid_selectors.opened_bids(evaluation.opportunity).exists():
+        errors["bids"] = ["There are no opened bids to evaluate."]
+    return errors
+
+
+def evaluation_move(*, actor: Person, evaluation: Evaluation, move: str, now: datetime | None = None) -> Evaluation:
+    """Start scoring (the panel and rules are then fixed; the panel is told)."""
+    now = now or timezone.now()
+    if move != Move.START_SCORING:
+        raise InvalidTransition("Use the recommendation, approval and contract steps for those moves.")
+    require(perms.can_set_up_panel(actor, evaluation))
+    with transaction.atomic():
+        locked = _lock(evaluation)
+        errors = _start_problems(locked)
+        if errors:
+            raise ValidationFailed.of(errors, "Scoring cannot start yet.")
+        locked.state = workflow.next_state(locked.state, move).value
+        locked.save(update_fields=["state", "updated_at"])
+        _audit(actor, "evaluation.scoring_started", locked, {"at": now.isoformat()})
+        notify(
+            recipients=[m.person for m in locked.members.select_related("person")],
+            subject=f"Evaluation open: {locked.opportunity.title}",
+            body=(
+                f"You are on the panel for {locked.opportunity.title} ({locked.opportunity.reference}). For each bid, "
+                "declare any conflict of interest first; then mark your criteria, with a reason for each mark."
+            ),
+            url=evaluation_url(locked),
+            email=True,
+        )
+        _refresh_from(evaluation, locked)
+    return evaluation
+
+
+# Conflicts, marks, moderation ---------------------------------------------------------------------------------
+
+
+def conflict_declare(
+    *, actor: Person, evaluation: Evaluation, bid, conflict: bool, details: str = "", now: datetime | None = None
+):
+    """A panel member's declaration for one bid, before seeing it. A conflict recuses them from it everywhere and
+    tells the officers, who may need to add another marker."""
+    require(perms.can_declare(actor, evaluation, bid))
+    with transaction.atomic():
+        declaration = bid_services.conflict_declare(actor=actor, bid=bid, conflict=conflict, details=details, now=now)
+        if conflict:
+            notify(
+                recipients=selectors.organisers(evaluation),
+                subject=f"Conflict of interest declared: {evaluation.opportunity.title}",
+                body=(
+                    f"A member of the panel for {evaluation.opportunity.reference} declared a conflict of interest "
+                    "with one bidder and is recused from that bid. Check that its criteria are still marked by "
+                    "enough people."
+                ),
+                url=evaluation_url(evaluation),
+                email=False,
+            )
+    return declaration
+
+
+def bid_read(*, actor: Person, evaluation: Evaluation, bid) -> None:
+    """Record that a panel member read a bid (every reading of a bid by the authority's people is audited)."""
+    require(perms.can_read_bid(actor, evaluation, bid))
+    audit_record(
+        actor=actor,
+        verb="bid.read",
+        target=bid,
+        data={"where": "evaluation", "evaluation": evaluation.pk, "opportunity": evaluation.opportunity.reference},
+    )
+
+
+def _mark_errors(criterion, raw_score: Any, raw_text: Any, field: str) -> tuple[Decimal | None, str, list[str]]:
+    """A mark checked against its criterion's published scale, with its justification."""
+    rule = mark_rule(Scale(criterion.scale))
+    problems: list[str] = []
+    score = _decimal(raw_score)
+    if score is None:
+        problems.append(f"Enter a mark for “{criterion.name}”.")
+    elif not score.is_finite() or score not in rule.allowed:
+        problems.append(f"The mark for “{criterion.name}” must be {rule.text}.")
+    text = _text(raw_text)
+    if not text:
+        problems.append(f"Give the reason for your mark for “{criterion.name}”, by reference to the bid.")
+    elif len(text) > MAX_TEXT:
+        problems.append("Keep the reason to 10,000 characters or fewer.")
+    return (score if not problems else None), text, problems
+
+
+@transaction.atomic
+def marks_save(
+    *,
+    actor: Person,
+    evaluation: Evaluation,
+    bid,
+    marks: Mapping[Any, tuple[Any, Any]],
+    submit: bool = False,
+    now: datetime | None = None,
+) -> ScoreSheet:
+    """Save the actor's marks for a bid (``{criterion_id: (score, justification)}``), and with ``submit`` submit
+    them: every assigned criterion must then be marked, and the marks can no longer change. A mark without its
+    justification, or off its scale, is refused and nothing is saved."""
+    now = now or timezone.now()
+    require(perms.can_score(actor, evaluation, bid))
+    member = perms.member_for(actor, evaluation)
+    assert member is not None
+    assigned = {c.pk: c for c in member.criteria.filter(is_price=False)}
+    errors: dict[str, list[str]] = {}
+    clean: dict[int, tuple[Decimal, str]] = {}
+    for raw_key, (raw_score, raw_text) in marks.items():
+        try:
+            key = int(raw_key)
+        except (TypeError, ValueError):
+            errors["marks"] = ["Mark only the criteria assigned to you."]
+            continue
+        if key not in assigned:
+            errors["marks"] = ["Mark only the criteria assigned to you."]
+            continue
+        blank = _decimal(raw_score) is None and not _text(raw_text)
+        if blank and not submit:
+            continue  # a draft may leave a criterion for later
+        score, text, problems = _mark_errors(assigned[key], raw_score, raw_text, f"mark-{key}")
+        if problems:
+            errors[f"mark-{key}"] = problems
+        else:
+            assert score is not None
+            clean[key] = (score, text)
+    sheet, _ = ScoreSheet.objects.select_for_update().get_or_create(member=member, bid=bid)
+    if sheet.submitted_at is not None:
+        raise InvalidTransition("You have submitted your marks for this bid: they can no longer be changed.")
+    if submit:
+        existing = set(sheet.marks.values_list("criterion_id", flat=True))
+        for key, criterion in assigned.items():
+            if key not in clean and key not in existing and f"mark-{key}" not in errors:
+                errors[f"mark-{key}"] = [f"Enter a mark for “{criterion.name}”."]
+    if errors:
+        raise ValidationFailed.of(errors, "Your marks have not been saved.")
+    changes = []
+    for key, (score, text) in clean.items():
+        mark, created = Mark.objects.get_or_create(
+            sheet=sheet, criterion=assigned[key], defaults={"score": score, "justification": text}
+        )
+        if not created and (mark.score != score or mark.justification != text):
+            changes.append({"criterion": key, "from": str(mark.score), "to": str(score)})
+            mark.score, mark.justification = score, text
+            mark.save(update_fields=["score", "justification", "updated_at"])
+        elif created:
+            changes.append({"criterion": key, "from": None, "to": str(score)})
+    if submit:
+        sheet.submitted_at = now
+        sheet.save(update_fields=["submitted_at"])
+    audit_record(
+        actor=actor,
+        verb="evaluation.marks_submitted" if submit else "evaluation.marks_saved",
+        target=bid,
+        data={"evaluation": evaluation.pk, "member": member.pk, "changes": changes},
+    )
+    return sheet
+
+
+@transaction.atomic
+def consensus_record(
+    *, actor: Person, evaluation: Evaluation, bid, criterion, score: Any, rationale: Any, now: datetime | None = None
+) -> ConsensusMark:
+    """The moderator records the agreed mark and its rationale for one bid and criterion, once everyone assigned
+    to mark it (and not recused) has submitted. Changing it later is allowed until the recommendation, audited."""
+    now = now or timezone.now()
+    require(perms.can_moderate(actor, evaluation, bid))
+    if criterion.opportunity_id != evaluation.opportunity_id or criterion.is_price:
+        raise ValidationFailed.of({"criterion": ["Choose one of this opportunity's quality criteria."]})
+    waiting = workflow.awaiting(selectors.assignments(evaluation, bid), criterion.pk)
+    if waiting:
+        names = ", ".join(selectors.member_names(waiting))
+        raise ValidationFailed.of(
+            {"score": [f"“{criterion.name}” cannot be moderated until everyone marking it has submitted: {names}."]},
+            "Not everyone has marked this yet.",
+        )
+    value, text, problems = _mark_errors(criterion, score, rationale, "score")
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault("rationale" if problem.startswith(("Give", "Keep")) else "score", []).append(problem)
+        raise ValidationFailed.of(errors, "The consensus mark has not been saved.")
+    assert value is not None
+    existing = ConsensusMark.objects.filter(bid=bid, criterion=criterion).first()
+    before = None if existing is None else str(existing.score)
+    if existing is None:
+        existing = ConsensusMark(evaluation=evaluation, bid=bid, criterion=criterion)
+    existing.score, existing.rationale, existing.recorded_by, existing.recorded_at = value, text, actor, now
+    existing.save()
+    audit_record(
+        actor=actor,
+        verb="evaluation.consensus_recorded",
+        target=bid,
+        data={"evaluation": evaluation.pk, "criterion": criterion.pk, "from": before, "to": str(value)},
+    )
+    return existing
+
+
+# Recommendation, decision, contract -------------------------------------------------------------------------
+
+
+def recommendation_make(
+    *, actor: Person, evaluation: Evaluation, rationale: str, award: bool = True, now: datetime | None = None
+) -> AwardDecision:
+    """Recommend the top-ranked bid (or no award), with the reasons, once every bid's quality criteria have their
+    consensus mark. The totals, ranks, flags and sensitivity are kept with the decision."""
+    now = now or timezone.now()
+    require(perms.can_recommend(actor, evaluation))
+    text = _text(rationale)
+    with transaction.atomic():
+        locked = _lock(evaluation)
+        errors: dict[str, list[str]] = {}
+        missing = selectors.consensus_missing(locked)
+        if missing:
+            errors["consensus"] = [f"Record the consensus marks first: {len(missing)} still to agree."]
+        if not text:
+            errors["rationale"] = ["Explain the recommendation: why this bid, or why no award."]
+        elif len(text) > MAX_TEXT:
+            errors["rationale"] = ["Keep the explanation to 10,000 characters or fewer."]
+        if errors:
+            raise ValidationFailed.of(errors, "The recommendation has not been made.")
+        outcome = selectors.evaluation_outcome(locked)
+        winners = outcome.winners if award else []
+        if award and not winners:
+            raise ValidationFailed.of({"award": ["No bid is ranked, so none can be recommended: recommend no award."]})
+        decision = AwardDecision.objects.create(
+            evaluation=locked, rationale=text, result=outcome.as_json, recommended_by=actor, recommended_at=now
+        )
+        decision.winning_bids.set(winners)
+        locked.state = workflow.next_state(locked.state, Move.RECOMMEND).value
+        locked.save(update_fields=["state", "updated_at"])
+        _audit(
+            actor,
+            "evaluation.recommended",
+            locked,
+            {"winners": [bid.organisation.org_id for bid in winners], "rationale": text},
+        )
+        notify(
+            recipients=[p for p in opportunity_selectors.opportunity_officers(locked.opportunity) if p.pk != actor.pk],
+            subject=f"Award recommendation to approve: {locked.opportunity.title}",
+            body=f"A recommendation for {locked.opportunity.reference} is waiting for a commissioner's approval.",
+            url=evaluation_url(locked),
+            email=True,
+        )
+        _refresh_from(evaluation, locked)
+    return decision
+
+
+def decision_send_back(*, actor: Person, evaluation: Evaluation, reason: str) -> Evaluation:
+    """The approver returns the recommendation to the panel with a reason; the recommendation is withdrawn."""
+    require(perms.can_decide(actor, evaluation))
+    text = _text(reason)
+    if not text:
+        raise ValidationFailed.of({"reason": ["Say why the recommendation is sent back."]})
+    with transaction.atomic():
+        locked = _lock(evaluation)
+        decision = locked.decision
+        _audit(
+            actor,
+            "evaluation.sent_back",
+            locked,
+            {"reason": text, "recommended_by": decision.recommended_by_id, "rationale": decision.rationale},
+        )
+        decision.delete()
+        locked.state = workflow.next_state(locked.state, Move.SEND_BACK).value
+        locked.save(update_fields=["state", "updated_at"])
+        _refresh_from(evaluation, locked)
+    return evaluation
+
+
+def decision_approve(*, actor: Person, evaluation: Evaluation, now: datetime | None = None) -> AwardDecision:
+    """Approve the recommendation: the opportunity is awarded (or not), every bidder is told with a link to its
+    assessment summary, and the standstill starts where it applies."""
+    now = now or timezone.now()
+    require(perms.can_decide(actor, evaluation))
+    with transaction.atomic():
+        locked = _lock(evaluation)
+        decision = AwardDecision.objects.select_for_update().get(evaluation=locked)
+        opportunity = locked.opportunity
+        rule = selectors.standstill_rule(opportunity)
+        decision.approved_by, decision.approved_at = actor, now
+        decision.standstill_applies, decision.standstill_reason = rule.applies, rule.reason
+        if rule.applies and decision.is_award:
+            decision.standstill_last_day = workflow.standstill_for(timezone.localdate(now)).last_day
+        decision.save()
+        locked.state = workflow.next_state(locked.state, Move.APPROVE).value
+        locked.save(update_fields=["state", "updated_at"])
+        opportunity_services.opportunity_transition(
+            actor=actor,
+            opportunity=opportunity,
+            action="award" if decision.is_award else "not_award",
+            reason="" if decision.is_award else decision.rationale,
+            now=now,
+        )
+        _audit(
+            actor,
+            "evaluation.approved",
+            locked,
+            {
+                "winners": sorted(bid.organisation.org_id for bid in decision.winning_bids.all()),
+                "standstill_last_day": decision.standstill_last_day.isoformat()
+                if decision.standstill_last_day
+                else None,
+            },
+        )
+        _notify_bidders(locked, decision)
+        _refresh_from(evaluation, locked)
+    return decision
+
+
+def _notify_bidders(evaluation: Evaluation, decision: AwardDecision) -> None:
+    opportunity = evaluation.opportunity
+    winners = set(decision.winning_bids.values_list("pk", flat=True))
+    for bid in bid_selectors.opened_bids(opportunity):
+        people = list(opportunity_selectors.provider_people([bid.organisation_id]))
+        if not people:
+            continue
+        won = bid.pk in winners
+        outcome = "is successful" if won else "has not been successful"
+        body = f"{bid.organisation.name}'s bid for {opportunity.title} ({opportunity.reference}) {outcome}."
+        if decision.standstill_last_day:
+            body += (
+                f" A standstill period runs until the end of {decision.standstill_last_day:%A %-d %B %Y}: "
+                "no contract is entered into before then."
+            )
+        body += "\n\nYour assessment summary, with your scores and the reasons for them, is on your bid's page."
+        notify(
+            recipients=people,
+            subject=f"{'Successful' if won else 'Outcome'}: {opportunity.title}",
+            body=body,
+            url=bid_services.bid_url(bid),
+            email=True,
+        )
+
+
+@transaction.atomic
+def contract_enter(*, actor: Person, evaluation: Evaluation, on: date | None = None) -> AwardDecision:
+    """Record that the contract (or grant agreement) is entered into — never during the standstill."""
+    today = on or timezone.localdate()
+    require(perms.can_enter_contract(actor, evaluation))
+    locked = _lock(evaluation)
+    decision = AwardDecision.objects.select_for_update().get(evaluation=locked)
+    if not decision.is_award:
+        raise InvalidTransition("No award was made, so there is no contract to record.")
+    problem = workflow.contract_problem(standstill_last_day=decision.standstill_last_day, today=today)
+    if problem:
+        raise InvalidTransition(problem, code="standstill")
+    decision.contract_entered_on, decision.contract_entered_by = today, actor
+    decision.save(update_fields=["contract_entered_on", "contract_entered_by"])
+    locked.state = workflow.next_state(locked.state, Move.ENTER_CONTRACT).value
+    locked.save(update_fields=["state", "updated_at"])
+    _audit(actor, "evaluation.contract_entered", locked, {"on": today.isoformat()})
+    _refresh_from(evaluation, locked)
+    return decision
+
+
+__all__ = [
+    "State",
+    "bid_read",
+    "conflict_declare",
+    "consensus_record",
+    "contract_enter",
+    "decision_approve",
+    "decision_send_back",
+    "evaluation_move",
+    "evaluation_rules_set",
+    "evaluation_start",
+    "marks_save",
+    "panel_member_remove",
+    "panel_member_set",
+    "recommendation_make",
+]

@@ -1,0 +1,409 @@
+"""The evaluation workflow's services: setting up, declaring, independent marking, moderation, recommendation,
+approval with standstill, and the contract. Bad input changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from trellis.bids import permissions as bid_perms
+from trellis.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from trellis.core.models import AuditEvent, Notification
+from trellis.evaluation import permissions as perms
+from trellis.evaluation import selectors, services
+from trellis.evaluation.models import AwardDecision, ConsensusMark, Evaluation, Mark, PanelMember, ScoreSheet
+from trellis.evaluation.tests.fixtures import *  # noqa: F403
+from trellis.evaluation.tests.fixtures import AFTER
+
+pytestmark = pytest.mark.django_db
+
+
+def declare_and_mark(evaluation, person, bid, criteria, score, *, submit=True):
+    services.conflict_declare(actor=person, evaluation=evaluation, bid=bid, conflict=False, now=AFTER)
+    marks = {c.pk: (score, f"Mark {score}: the answer shows this.") for c in criteria}
+    return services.marks_save(actor=person, evaluation=evaluation, bid=bid, marks=marks, submit=submit, now=AFTER)
+
+
+def mark_everything(scoring, two_bids, evaluator_a, evaluator_b, citizen, quality, user_involvement):
+    mine, theirs = two_bids
+    for bid, (a, b) in ((mine, (4, 4)), (theirs, (3, 2))):
+        declare_and_mark(scoring, evaluator_a, bid, quality, a)
+        declare_and_mark(scoring, evaluator_b, bid, quality, b)
+        declare_and_mark(scoring, citizen, bid, [user_involvement], a)
+
+
+def moderate_everything(scoring, two_bids, moderator, quality):
+    for bid in two_bids:
+        marks = selectors.marks_side_by_side(actor=moderator, evaluation=scoring, bid=bid)
+        for c in quality:
+            scores = sorted(m.score for m in marks[c.pk])
+            services.consensus_record(
+                actor=moderator,
+                evaluation=scoring,
+                bid=bid,
+                criterion=c,
+                score=scores[-1],
+                rationale="The panel agreed the higher mark: the answer gives evidence.",
+                now=AFTER,
+            )
+
+
+# Setting up -------------------------------------------------------------------------------------------------------
+
+
+def test_only_officers_start_an_evaluation_and_only_once(two_bids, published, provider_admin, procurement_officer):
+    with pytest.raises(PermissionDenied):
+        services.evaluation_start(actor=provider_admin, opportunity=published)
+    services.evaluation_start(actor=procurement_officer, opportunity=published)
+    with pytest.raises(InvalidTransition):
+        services.evaluation_start(actor=procurement_officer, opportunity=published)
+    assert Evaluation.objects.count() == 1
+
+
+def test_a_citizen_commissioner_sits_as_one_and_bad_panel_input_changes_nothing(
+    setting_up, procurement_officer, citizen, evaluator_a, provider_admin, quality
+):
+    with pytest.raises(ValidationFailed) as exc:
+        services.panel_member_set(
+            actor=procurement_officer, evaluation=setting_up, person=evaluator_a, role="citizen_commissioner",
+            criteria=[quality[0].pk],
+        )  # fmt: skip
+    assert "must be a citizen commissioner" in exc.value.errors["person"][0]
+    with pytest.raises(ValidationFailed) as exc:
+        services.panel_member_set(
+            actor=procurement_officer, evaluation=setting_up, person=provider_admin, role="officer", criteria=[]
+        )
+    assert set(exc.value.errors) == {"person", "criteria"}
+    with pytest.raises(ValidationFailed) as exc:
+        services.panel_member_set(
+            actor=procurement_officer, evaluation=setting_up, person=citizen, role="citizen_commissioner",
+            criteria=[999_999],
+        )  # fmt: skip
+    assert exc.value.errors["criteria"] == ["Choose criteria of this opportunity."]
+    assert not PanelMember.objects.exists()
+
+
+def test_the_panel_settings_are_checked_and_the_published_methodology_cannot_change(setting_up, procurement_officer):
+    with pytest.raises(ValidationFailed) as exc:
+        services.evaluation_rules_set(
+            actor=procurement_officer,
+            evaluation=setting_up,
+            rules={"price_method": "proportional_penalty", "divergence_threshold": "0", "price_envelope": True},
+        )
+    assert exc.value.errors["price_method"] == ["This was published with the opportunity and cannot be changed now."]
+    assert set(exc.value.errors) == {"price_method", "divergence_threshold"}
+    setting_up.refresh_from_db()
+    assert setting_up.divergence_threshold == Decimal("0.25") and not setting_up.price_envelope
+    services.evaluation_rules_set(
+        actor=procurement_officer,
+        evaluation=setting_up,
+        rules={"divergence_threshold": "0.4", "price_envelope": True},
+    )
+    setting_up.refresh_from_db()
+    assert setting_up.divergence_threshold == Decimal("0.40") and setting_up.price_envelope
+
+
+def test_scoring_needs_a_moderator_and_every_criterion_covered(
+    setting_up, procurement_officer, citizen, user_involvement
+):
+    services.panel_member_set(
+        actor=procurement_officer, evaluation=setting_up, person=citizen, role="citizen_commissioner",
+        criteria=[user_involvement.pk],
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed) as exc:
+        services.evaluation_move(actor=procurement_officer, evaluation=setting_up, move="start_scoring")
+    assert exc.value.errors["moderator"] == ["Choose a moderator for the panel."]
+    assert any("Meeting the outcomes" in m for m in exc.value.errors["criteria"])
+    setting_up.refresh_from_db()
+    assert setting_up.state == "setting_up"
+
+
+def test_starting_scoring_fixes_the_panel_and_tells_it(
+    evaluation, procurement_officer, evaluator_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evaluation_move(actor=procurement_officer, evaluation=evaluation, move="start_scoring")
+    assert evaluation.state == "scoring"
+    assert Notification.objects.filter(recipient=evaluator_a, subject__startswith="Evaluation open").exists()
+    assert not perms.can_set_up_panel(procurement_officer, evaluation)
+
+
+# Declarations and independent marking ---------------------------------------------------------------------------
+
+
+def test_nothing_is_readable_before_the_declaration(scoring, two_bids, evaluator_a):
+    mine, _ = two_bids
+    refused = perms.can_read_bid(evaluator_a, scoring, mine)
+    assert not refused and refused.reason == perms.DECLARE_FIRST
+    with pytest.raises(PermissionDenied):
+        selectors.bid_for_member(actor=evaluator_a, evaluation=scoring, public_id=mine.public_id)
+    with pytest.raises(PermissionDenied):
+        services.marks_save(actor=evaluator_a, evaluation=scoring, bid=mine, marks={})
+
+
+def test_a_declared_conflict_recuses_everywhere(
+    scoring, two_bids, evaluator_a, procurement_officer, quality, django_capture_on_commit_callbacks
+):
+    mine, theirs = two_bids
+    with pytest.raises(ValidationFailed) as exc:
+        services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=True, details=" ")
+    assert exc.value.errors == {"details": ["Say what the conflict of interest is."]}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.conflict_declare(
+            actor=evaluator_a, evaluation=scoring, bid=mine, conflict=True, details="My sister chairs its board."
+        )
+    assert not perms.can_read_bid(evaluator_a, scoring, mine)
+    assert not bid_perms.can_view_bid_content(evaluator_a, mine)
+    assert Notification.objects.filter(
+        recipient=procurement_officer, subject__startswith="Conflict of interest declared"
+    ).exists()
+    with pytest.raises(PermissionDenied):
+        services.marks_save(actor=evaluator_a, evaluation=scoring, bid=mine, marks={quality[0].pk: (3, "Fine")})
+    with pytest.raises(PermissionDenied):
+        services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=False)
+    assert not ScoreSheet.objects.filter(bid=mine).exists()
+    # The other bid is unaffected.
+    services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=theirs, conflict=False)
+    assert perms.can_read_bid(evaluator_a, scoring, theirs)
+
+
+def test_a_conflicted_officer_cannot_read_the_bid_through_the_bids_pages_either(scoring, two_bids, procurement_officer):
+    mine, _ = two_bids
+    assert bid_perms.can_view_bid_content(procurement_officer, mine)
+    services.conflict_declare(
+        actor=procurement_officer, evaluation=scoring, bid=mine, conflict=True, details="I used to work there."
+    )
+    refused = bid_perms.can_view_bid_content(procurement_officer, mine)
+    assert not refused and refused.reason == bid_perms.RECUSED
+
+
+def test_marks_need_a_justification_and_a_point_on_the_scale_and_bad_marks_save_nothing(
+    scoring, two_bids, evaluator_a, quality
+):
+    mine, _ = two_bids
+    services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=False)
+    outcomes, local, users = quality
+    with pytest.raises(ValidationFailed) as exc:
+        services.marks_save(
+            actor=evaluator_a,
+            evaluation=scoring,
+            bid=mine,
+            marks={outcomes.pk: (7, "Very good"), local.pk: (3, ""), users.pk: ("2.5", "Some evidence")},
+        )
+    errors = exc.value.errors
+    assert "must be a whole number from 0 to 5" in errors[f"mark-{outcomes.pk}"][0]
+    assert errors[f"mark-{local.pk}"][0].startswith("Give the reason for your mark")
+    assert f"mark-{users.pk}" in errors
+    assert not Mark.objects.exists()
+
+
+def test_a_draft_may_be_partial_but_a_submission_must_be_complete(scoring, two_bids, evaluator_a, quality):
+    mine, _ = two_bids
+    services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=False)
+    outcomes, local, users = quality
+    services.marks_save(actor=evaluator_a, evaluation=scoring, bid=mine, marks={outcomes.pk: (4, "Clear plan")})
+    with pytest.raises(ValidationFailed) as exc:
+        services.marks_save(actor=evaluator_a, evaluation=scoring, bid=mine, marks={}, submit=True)
+    assert set(exc.value.errors) == {f"mark-{local.pk}", f"mark-{users.pk}"}
+    sheet = ScoreSheet.objects.get()
+    assert sheet.submitted_at is None and sheet.marks.count() == 1
+    services.marks_save(
+        actor=evaluator_a,
+        evaluation=scoring,
+        bid=mine,
+        marks={local.pk: (3, "Local links"), users.pk: (2, "Little involvement")},
+        submit=True,
+    )
+    with pytest.raises(PermissionDenied, match="can no longer be changed"):
+        services.marks_save(actor=evaluator_a, evaluation=scoring, bid=mine, marks={outcomes.pk: (5, "Changed")})
+    assert Mark.objects.get(criterion=outcomes).score == 4
+
+
+def test_a_citizen_commissioner_marks_only_their_criterion(scoring, two_bids, citizen, quality, user_involvement):
+    mine, _ = two_bids
+    services.conflict_declare(actor=citizen, evaluation=scoring, bid=mine, conflict=False)
+    other = next(c for c in quality if c != user_involvement)
+    assert not perms.can_score(citizen, scoring, mine, other)
+    with pytest.raises(ValidationFailed) as exc:
+        services.marks_save(actor=citizen, evaluation=scoring, bid=mine, marks={other.pk: (3, "Good")})
+    assert exc.value.errors == {"marks": ["Mark only the criteria assigned to you."]}
+    services.marks_save(
+        actor=citizen, evaluation=scoring, bid=mine, marks={user_involvement.pk: (4, "Users designed it")}, submit=True
+    )
+    assert ScoreSheet.objects.get(member__person=citizen).submitted_at is not None
+
+
+def test_colleagues_marks_stay_hidden_until_your_own_are_submitted(
+    scoring, two_bids, evaluator_a, evaluator_b, quality
+):
+    mine, _ = two_bids
+    declare_and_mark(scoring, evaluator_a, mine, quality, 4)
+    services.conflict_declare(actor=evaluator_b, evaluation=scoring, bid=mine, conflict=False)
+    with pytest.raises(PermissionDenied, match="Submit your own marks"):
+        selectors.marks_side_by_side(actor=evaluator_b, evaluation=scoring, bid=mine)
+    seen = selectors.marks_side_by_side(actor=evaluator_a, evaluation=scoring, bid=mine)
+    assert {len(v) for v in seen.values()} == {1}
+
+
+def test_an_outsider_sees_and_does_nothing(scoring, two_bids, outsider, quality):
+    mine, _ = two_bids
+    assert not perms.can_view_evaluation(outsider, scoring)
+    with pytest.raises(PermissionDenied):
+        services.conflict_declare(actor=outsider, evaluation=scoring, bid=mine, conflict=False)
+    with pytest.raises(PermissionDenied):
+        services.marks_save(actor=outsider, evaluation=scoring, bid=mine, marks={quality[0].pk: (3, "x")})
+    assert not AuditEvent.objects.filter(verb__startswith="evaluation.marks").exists()
+
+
+# Moderation -------------------------------------------------------------------------------------------------------
+
+
+def test_moderation_waits_for_everyone_assigned(scoring, two_bids, procurement_officer, evaluator_a, quality):
+    mine, _ = two_bids
+    declare_and_mark(scoring, evaluator_a, mine, quality, 4)
+    services.conflict_declare(actor=procurement_officer, evaluation=scoring, bid=mine, conflict=False)
+    with pytest.raises(ValidationFailed) as exc:
+        services.consensus_record(
+            actor=procurement_officer, evaluation=scoring, bid=mine, criterion=quality[0], score=4, rationale="Agreed"
+        )
+    assert "Ben Okafor" in exc.value.errors["score"][0]
+    assert not ConsensusMark.objects.exists()
+
+
+def test_a_recused_marker_is_not_waited_for(
+    scoring, two_bids, procurement_officer, evaluator_a, evaluator_b, citizen, quality, user_involvement
+):
+    mine, _ = two_bids
+    services.conflict_declare(actor=evaluator_b, evaluation=scoring, bid=mine, conflict=True, details="A trustee.")
+    declare_and_mark(scoring, evaluator_a, mine, quality, 4)
+    declare_and_mark(scoring, citizen, mine, [user_involvement], 3)
+    services.conflict_declare(actor=procurement_officer, evaluation=scoring, bid=mine, conflict=False)
+    agreed = services.consensus_record(
+        actor=procurement_officer, evaluation=scoring, bid=mine, criterion=quality[0], score=4, rationale="Agreed: 4"
+    )
+    assert agreed.score == 4
+
+
+def test_consensus_marks_are_checked_and_only_the_moderator_records_them(
+    scoring, two_bids, procurement_officer, evaluator_a, evaluator_b, citizen, quality, user_involvement
+):
+    mark_everything(scoring, two_bids, evaluator_a, evaluator_b, citizen, quality, user_involvement)
+    mine, _ = two_bids
+    with pytest.raises(PermissionDenied):
+        services.consensus_record(
+            actor=evaluator_a, evaluation=scoring, bid=mine, criterion=quality[0], score=4, rationale="Agreed"
+        )
+    services.conflict_declare(actor=procurement_officer, evaluation=scoring, bid=mine, conflict=False)
+    with pytest.raises(ValidationFailed) as exc:
+        services.consensus_record(
+            actor=procurement_officer, evaluation=scoring, bid=mine, criterion=quality[0], score=9, rationale=""
+        )
+    assert set(exc.value.errors) == {"score", "rationale"}
+    assert not ConsensusMark.objects.exists()
+
+
+# Recommendation, approval, standstill, contract ---------------------------------------------------------------
+
+
+@pytest.fixture
+def moderated(scoring, two_bids, procurement_officer, evaluator_a, evaluator_b, citizen, quality, user_involvement):
+    mark_everything(scoring, two_bids, evaluator_a, evaluator_b, citizen, quality, user_involvement)
+    for bid in two_bids:
+        services.conflict_declare(actor=procurement_officer, evaluation=scoring, bid=bid, conflict=False)
+    moderate_everything(scoring, two_bids, procurement_officer, quality)
+    return scoring
+
+
+def test_a_recommendation_needs_every_consensus_and_a_reason(scoring, two_bids, procurement_officer):
+    with pytest.raises(ValidationFailed) as exc:
+        services.recommendation_make(actor=procurement_officer, evaluation=scoring, rationale="")
+    assert set(exc.value.errors) == {"consensus", "rationale"}
+    assert not AwardDecision.objects.exists()
+
+
+def test_the_recommendation_ranks_the_bids_and_keeps_the_inputs(moderated, two_bids, procurement_officer):
+    mine, _ = two_bids
+    decision = services.recommendation_make(
+        actor=procurement_officer, evaluation=moderated, rationale="Highest quality, within budget."
+    )
+    assert moderated.state == "recommended"
+    assert list(decision.winning_bids.all()) == [mine]
+    lot = decision.result["lots"][0]
+    assert lot["lot"] is None and set(lot["input"]) >= {"criteria", "bids", "marks", "consensus"}
+    assert lot["result"]["winner"] == mine.organisation.org_id
+
+
+def test_the_recommender_cannot_approve_and_a_provider_cannot_either(
+    moderated, procurement_officer, commissioner, provider_admin
+):
+    services.recommendation_make(actor=commissioner, evaluation=moderated, rationale="Best value.")
+    refused = perms.can_decide(commissioner, moderated)
+    assert not refused and "Someone other than the person who made the recommendation" in refused.reason
+    assert not perms.can_decide(procurement_officer, moderated)  # not a commissioner
+    with pytest.raises(PermissionDenied):
+        services.decision_approve(actor=provider_admin, evaluation=moderated)
+    moderated.refresh_from_db()
+    assert moderated.state == "recommended"
+
+
+def test_sending_back_withdraws_the_recommendation(moderated, procurement_officer, commissioner):
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    with pytest.raises(ValidationFailed):
+        services.decision_send_back(actor=commissioner, evaluation=moderated, reason=" ")
+    services.decision_send_back(actor=commissioner, evaluation=moderated, reason="Check the local marks again.")
+    assert moderated.state == "scoring" and not AwardDecision.objects.exists()
+    assert AuditEvent.objects.filter(verb="evaluation.sent_back").exists()
+
+
+def test_a_grant_award_has_no_standstill_and_everyone_is_told(
+    moderated, two_bids, procurement_officer, commissioner, provider_admin, other_provider_admin,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
+    moderated.opportunity.refresh_from_db()
+    assert moderated.state == "decided" and moderated.opportunity.status == "awarded"
+    assert not decision.standstill_applies and decision.standstill_last_day is None
+    assert "a grant" in decision.standstill_reason
+    assert Notification.objects.get(recipient=provider_admin).subject.startswith("Successful")
+    assert Notification.objects.get(recipient=other_provider_admin).subject.startswith("Outcome")
+    services.contract_enter(actor=procurement_officer, evaluation=moderated, on=AFTER.date())
+    assert moderated.state == "concluded"
+
+
+def test_a_tender_award_starts_a_standstill_that_blocks_the_contract(moderated, procurement_officer, commissioner):
+    opportunity = moderated.opportunity
+    opportunity.kind = "open_tender"  # the same exercise, run as an open tender
+    opportunity.save(update_fields=["kind"])
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    decision = services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
+    assert decision.standstill_applies and decision.standstill_last_day is not None
+    last = decision.standstill_last_day
+    assert (last - AFTER.date()).days >= 9  # 8 working days, counting the first, span at least 10 calendar days
+    with pytest.raises(InvalidTransition, match="cannot be entered into during the standstill"):
+        services.contract_enter(actor=procurement_officer, evaluation=moderated, on=last)
+    decision.refresh_from_db()
+    assert decision.contract_entered_on is None
+    services.contract_enter(actor=procurement_officer, evaluation=moderated, on=last + timedelta(days=1))
+    assert moderated.state == "concluded"
+
+
+def test_every_reading_of_a_bid_by_the_authority_is_audited(client, scoring, two_bids, evaluator_a, commissioner):
+    mine, _ = two_bids
+    services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=False)
+    client.force_login(evaluator_a)
+    assert client.get(f"/evaluation/{scoring.public_id}/bids/{mine.public_id}/").status_code == 200
+    client.force_login(commissioner)
+    assert client.get(f"/bids/{mine.public_id}/").status_code == 200
+    reads = AuditEvent.objects.filter(verb="bid.read").order_by("id")
+    assert [(e.actor_id, e.data["where"]) for e in reads] == [(evaluator_a.pk, "evaluation"), (commissioner.pk, "bids")]
+
+
+def test_a_reading_that_is_not_allowed_is_refused_and_not_recorded(scoring, two_bids, evaluator_a):
+    mine, _ = two_bids
+    with pytest.raises(PermissionDenied):
+        services.bid_read(actor=evaluator_a, evaluation=scoring, bid=mine)  # not declared yet
+    assert not AuditEvent.objects.filter(verb="bid.read").exists()

@@ -1,0 +1,210 @@
+"""The recommendation, decision and contract pages: a recommendation needs every consensus and a reason; the
+person who made it cannot approve it; a different commissioner approves it and the opportunity is awarded; sending
+it back needs a reason; the contract is refused during the standstill. A refused or bad request changes nothing."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from trellis.evaluation import services
+from trellis.evaluation.models import AwardDecision
+from trellis.evaluation.tests.fixtures import *  # noqa: F403
+from trellis.evaluation.tests.fixtures import AFTER
+
+pytestmark = pytest.mark.django_db
+
+
+def declare_and_mark(evaluation, person, bid, criteria, score):
+    services.conflict_declare(actor=person, evaluation=evaluation, bid=bid, conflict=False, now=AFTER)
+    marks = {c.pk: (score, f"Mark {score}: the answer shows this.") for c in criteria}
+    services.marks_save(actor=person, evaluation=evaluation, bid=bid, marks=marks, submit=True, now=AFTER)
+
+
+@pytest.fixture
+def marked(scoring, two_bids, evaluator_a, evaluator_b, citizen, quality, user_involvement):
+    """Every bid marked by everyone assigned: the charity's 4 and 4, the other charity's 3 and 2."""
+    mine, theirs = two_bids
+    for bid, (a, b) in ((mine, (4, 4)), (theirs, (3, 2))):
+        declare_and_mark(scoring, evaluator_a, bid, quality, a)
+        declare_and_mark(scoring, evaluator_b, bid, quality, b)
+        declare_and_mark(scoring, citizen, bid, [user_involvement], a)
+    return scoring
+
+
+@pytest.fixture
+def moderated(marked, two_bids, procurement_officer, quality):
+    for bid, score in zip(two_bids, (4, 3), strict=True):
+        services.conflict_declare(actor=procurement_officer, evaluation=marked, bid=bid, conflict=False, now=AFTER)
+        for c in quality:
+            services.consensus_record(
+                actor=procurement_officer, evaluation=marked, bid=bid, criterion=c, score=score,
+                rationale="The panel agreed this mark on the evidence in the answer.", now=AFTER,
+            )  # fmt: skip
+    return marked
+
+
+def url(name, evaluation):
+    return reverse(f"evaluation:{name}", args=[evaluation.public_id])
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def state_of(evaluation) -> str:
+    evaluation.refresh_from_db()
+    return evaluation.state
+
+
+def date_post(day) -> dict[str, str]:
+    return {"on_day": str(day.day), "on_month": str(day.month), "on_year": str(day.year)}
+
+
+# Recommendation --------------------------------------------------------------------------------------------------
+
+
+def test_a_recommendation_needs_a_reason(client, moderated, two_bids, procurement_officer):
+    mine, _ = two_bids
+    client.force_login(procurement_officer)
+    page_shown = page(client.get(url("recommend", moderated)))
+    assert "Recommend the top-ranked bid(s)" in page_shown and "Recommend that no award is made" in page_shown
+    assert 'id="ranking"' in page_shown  # the results summary
+
+    response = client.post(url("recommend", moderated), {"award": "award", "rationale": "  "})
+    assert response.status_code == 200
+    assert "Explain the recommendation: why this bid, or why no award." in page(response)
+    assert not AwardDecision.objects.exists() and state_of(moderated) == "scoring"
+
+    response = client.post(url("recommend", moderated), {"award": "award", "rationale": "Best quality, fair price."})
+    assert response.status_code == 302 and response["Location"] == url("decision", moderated)
+    decision = AwardDecision.objects.get()
+    assert list(decision.winning_bids.all()) == [mine] and decision.recommended_by == procurement_officer
+    assert state_of(moderated) == "recommended"
+
+
+def test_a_recommendation_waits_for_every_consensus(client, marked, procurement_officer, quality):
+    client.force_login(procurement_officer)
+    response = client.post(url("recommend", marked), {"award": "award", "rationale": "Best quality."})
+    assert response.status_code == 200
+    assert f"Record the consensus marks first: {2 * len(quality)} still to agree." in page(response)
+    assert not AwardDecision.objects.exists() and state_of(marked) == "scoring"
+
+
+def test_only_the_moderator_or_an_officer_recommends(client, moderated, evaluator_a):
+    client.force_login(evaluator_a)
+    response = client.post(url("recommend", moderated), {"award": "award", "rationale": "Mine."})
+    assert response.status_code == 403
+    assert not AwardDecision.objects.exists()
+
+
+# Decision --------------------------------------------------------------------------------------------------------
+
+
+def test_the_recommender_cannot_approve(client, moderated, commissioner):
+    services.recommendation_make(actor=commissioner, evaluation=moderated, rationale="Best value.")
+    client.force_login(commissioner)
+    html = page(client.get(url("decision", moderated)))
+    assert "Someone other than the person who made the recommendation must approve it." in html
+    assert "Approve the decision" not in html
+    response = client.post(url("decision", moderated), {"action": "approve"})
+    assert response.status_code == 403
+    assert state_of(moderated) == "recommended"
+    assert AwardDecision.objects.get().approved_at is None
+    moderated.opportunity.refresh_from_db()
+    assert moderated.opportunity.status == "under_evaluation"
+
+
+def test_a_different_commissioner_approves_and_the_opportunity_is_awarded(
+    client, moderated, two_bids, procurement_officer, commissioner
+):
+    mine, _ = two_bids
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value for people.")
+    client.force_login(commissioner)
+    html = page(client.get(url("decision", moderated)))
+    assert escape(mine.organisation.name) in html and "Best value for people." in html
+    assert "Tom Whitaker" in html  # who recommended it
+    assert "Approve the decision" in html and "Send it back to the panel" in html
+
+    response = client.post(url("decision", moderated), {"action": "approve"})
+    assert response.status_code == 302
+    assert state_of(moderated) == "decided"
+    moderated.opportunity.refresh_from_db()
+    assert moderated.opportunity.status == "awarded"
+    decision = AwardDecision.objects.get()
+    assert decision.approved_by == commissioner
+
+    client.force_login(procurement_officer)
+    html = page(client.get(url("decision", moderated)))
+    assert "No standstill: this is a grant." in html
+    assert "The contract can be entered into now." in html
+    response = client.post(url("contract", moderated), date_post(timezone.localdate()))
+    assert response.status_code == 302
+    assert state_of(moderated) == "concluded"
+    decision.refresh_from_db()
+    assert decision.contract_entered_on == timezone.localdate() and decision.contract_entered_by == procurement_officer
+
+
+def test_sending_back_needs_a_reason(client, moderated, procurement_officer, commissioner):
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    client.force_login(commissioner)
+    response = client.post(url("decision", moderated), {"action": "send_back", "reason": " "})
+    assert response.status_code == 200
+    html = page(response)
+    assert "Say why the recommendation is sent back." in html
+    assert 'href="#id_reason"' in html
+    assert state_of(moderated) == "recommended" and AwardDecision.objects.exists()
+
+    response = client.post(url("decision", moderated), {"action": "send_back", "reason": "Check the local marks."})
+    assert response.status_code == 302
+    assert state_of(moderated) == "scoring" and not AwardDecision.objects.exists()
+
+
+def test_the_contract_is_refused_during_the_standstill(client, moderated, procurement_officer, commissioner):
+    opportunity = moderated.opportunity
+    opportunity.kind = "open_tender"  # the same exercise, run as an open tender
+    opportunity.save(update_fields=["kind"])
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    client.force_login(commissioner)
+    assert client.post(url("decision", moderated), {"action": "approve"}).status_code == 302
+    decision = AwardDecision.objects.get()
+    last = decision.standstill_last_day
+    assert decision.standstill_applies and last is not None
+
+    client.force_login(procurement_officer)
+    html = page(client.get(url("decision", moderated)))
+    assert f"It ends at the end of <strong>{last:%A %-d %B %Y}</strong>" in html
+    assert "The contract can be entered into from" in html
+
+    response = client.post(url("contract", moderated), date_post(timezone.localdate()))
+    assert response.status_code == 200
+    html = page(response)
+    assert "The contract cannot be entered into during the standstill" in html
+    assert 'href="#id_on_day"' in html  # the error names the date field
+    decision.refresh_from_db()
+    assert decision.contract_entered_on is None and state_of(moderated) == "decided"
+
+
+def test_a_contract_date_must_be_a_real_past_date(client, moderated, procurement_officer, commissioner):
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    services.decision_approve(actor=commissioner, evaluation=moderated)
+    client.force_login(procurement_officer)
+    response = client.post(url("contract", moderated), {"on_day": "31", "on_month": "2", "on_year": "2026"})
+    assert response.status_code == 200
+    assert "Date the contract was entered into must be a real date." in page(response)
+    response = client.post(url("contract", moderated), {"on_day": "", "on_month": "", "on_year": ""})
+    assert "Enter the date the contract was entered into." in page(response)
+    assert AwardDecision.objects.get().contract_entered_on is None and state_of(moderated) == "decided"
+
+
+def test_only_officers_record_the_contract(client, moderated, procurement_officer, commissioner, evaluator_a):
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    services.decision_approve(actor=commissioner, evaluation=moderated)
+    client.force_login(evaluator_a)
+    assert "Record that the contract is entered into" not in page(client.get(url("decision", moderated)))
+    response = client.post(url("contract", moderated), date_post(timezone.localdate()))
+    assert response.status_code == 403
+    assert AwardDecision.objects.get().contract_entered_on is None and state_of(moderated) == "decided"

@@ -1,0 +1,9 @@
+"""Evaluation URLs, composed from each area's views module: setting up, scoring, moderation, the decision, and
+the assessment summaries and report."""
+
+from trellis.evaluation.views import decision, moderation, scoring, setup, summaries
+
+app_name = "evaluation"
+urlpatterns = (
+    setup.urlpatterns + scoring.urlpatterns + moderation.urlpatterns + decision.urlpatterns + summaries.urlpatterns
+)
