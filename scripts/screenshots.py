@@ -179,6 +179,57 @@ def _manage_draft(page, people) -> None:
     _goto(page, row.locator("a").first.get_attribute("href"))
 
 
+HUBS = "Community hubs: three-year grants for neighbourhood groups"
+FAMILY_HUBS = "Family Hubs early help service"
+TRANSPORT = "Accessible door-to-door transport (dial-a-ride)"
+
+
+def _evaluation(title: str):
+    """The demo's evaluation of the opportunity called ``title`` (the script reads the demo's own database)."""
+    from trellis.evaluation.models import Evaluation
+
+    return Evaluation.objects.select_related("opportunity").get(opportunity__title=title)
+
+
+def _evaluation_page(title: str, rest: str = "") -> Callable:
+    def go(page, people) -> None:
+        _goto(page, f"/evaluation/{_evaluation(title).public_id}/{rest}")
+
+    return go
+
+
+def _marked_bid(page, people) -> None:
+    """A Family Hubs bid as the evaluator who marked it sees it: the bid, their marks and their colleagues'."""
+    from trellis.evaluation.models import ScoreSheet
+
+    evaluation = _evaluation(FAMILY_HUBS)
+    sheet = ScoreSheet.objects.filter(
+        member__evaluation=evaluation, member__person__email=people["Evaluator"], submitted_at__isnull=False
+    ).select_related("bid")[0]
+    _goto(page, f"/evaluation/{evaluation.public_id}/bids/{sheet.bid.public_id}/#your-marks")
+
+
+def _declare(page, people) -> None:
+    """The declaration the Family Hubs moderator makes before moderating a bid (shown, not made)."""
+    from trellis.bids.models import Bid
+
+    evaluation = _evaluation(FAMILY_HUBS)
+    bid = Bid.objects.filter(opportunity=evaluation.opportunity, status="submitted").order_by("id")[0]
+    _goto(page, f"/evaluation/{evaluation.public_id}/bids/{bid.public_id}/declare/")
+
+
+def _summary(page, people) -> None:
+    """An unsuccessful community hubs bidder's assessment summary, as a commissioner may read it."""
+    from trellis.evaluation.models import AwardDecision
+
+    decision = AwardDecision.objects.get(evaluation=_evaluation(HUBS))
+    winners = set(decision.winning_bids.values_list("pk", flat=True))
+    from trellis.bids.models import Bid
+
+    bid = Bid.objects.filter(opportunity=decision.evaluation.opportunity, status="submitted").exclude(pk__in=winners)
+    _goto(page, f"/evaluation/summary/{bid.order_by('id')[0].public_id}/")
+
+
 SHOTS: tuple[Shot, ...] = (
     Shot("home", None, _go("/"), height=900),
     Shot("sign-in", None, _go("/accounts/login/"), height=1000),
@@ -205,6 +256,12 @@ SHOTS: tuple[Shot, ...] = (
     Shot("forward-plan", "Provider admin", _go("/opportunities/"), height=1300),
     Shot("opportunity", "Provider admin", _open_opportunity, height=1500),
     Shot("opportunity-manage", "Commissioner", _manage_draft, height=1300),
+    Shot("evaluation-overview", "Procurement officer", _evaluation_page(FAMILY_HUBS), height=1400),
+    Shot("evaluation-declare", "Procurement officer", _declare, height=1300),
+    Shot("evaluation-bid", "Evaluator", _marked_bid, height=1500),
+    Shot("evaluation-results", "Procurement officer", _evaluation_page(FAMILY_HUBS, "results/"), height=1500),
+    Shot("evaluation-decision", "Commissioner", _evaluation_page(TRANSPORT, "decision/"), height=1300),
+    Shot("assessment-summary", "Commissioner", _summary, height=1500),
     Shot("phone-directory", None, _go("/directory/?q=food"), height=1400, viewport=PHONE),
 )
 
@@ -233,6 +290,9 @@ def _sign_in(page, email: str, password: str) -> None:
 
 def _people() -> tuple[dict[str, str], str]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Some shots look up the demo's records (which bid to show): Playwright's sync API runs an event loop, so the
+    # ORM must be told that reading from this one-thread script is safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -108,6 +108,48 @@ def test_every_commissioner_page_is_accessible(page: Page, demo_place, demo_emai
     assert not problems, "\n\n".join(problems)
 
 
+def test_every_evaluation_page_is_accessible(page: Page, demo_place, demo_email, demo_password) -> None:
+    """The demo's evaluations as the procurement officer (the Family Hubs moderator) and a commissioner see them:
+    awaiting moderation, decided with summaries, and in its standstill."""
+    from trellis.bids.models import Bid
+    from trellis.evaluation.models import Evaluation
+
+    by_title = {e.opportunity.title: e for e in Evaluation.objects.select_related("opportunity")}
+    family = next(e for title, e in by_title.items() if title.startswith("Family Hubs"))
+    hubs = next(e for title, e in by_title.items() if title.startswith("Community hubs"))
+    transport = next(e for title, e in by_title.items() if title.startswith("Accessible door-to-door"))
+    bid = Bid.objects.filter(opportunity=family.opportunity, status="submitted").order_by("id").first()
+    summary_bid = Bid.objects.filter(opportunity=hubs.opportunity, status="submitted").order_by("id").first()
+    problems = []
+    for role, paths in (
+        (
+            "Procurement officer",
+            [
+                (f"/evaluation/{family.public_id}/", 200),
+                (f"/evaluation/{family.public_id}/rules/", 200),
+                (f"/evaluation/{family.public_id}/panel/", 200),
+                (f"/evaluation/{family.public_id}/results/", 200),
+                (f"/evaluation/{family.public_id}/recommend/", 200),
+                (f"/evaluation/{family.public_id}/bids/{bid.public_id}/declare/", 200),
+                (f"/evaluation/{family.public_id}/bids/{bid.public_id}/moderate/", 200),
+            ],
+        ),
+        (
+            "Commissioner",
+            [
+                (f"/evaluation/{hubs.public_id}/", 200),
+                (f"/evaluation/{hubs.public_id}/results/", 200),
+                (f"/evaluation/{transport.public_id}/decision/", 200),
+                (f"/evaluation/summary/{summary_bid.public_id}/", 200),
+            ],
+        ),
+    ):
+        page.context.clear_cookies()
+        sign_in(page, demo_email(role), demo_password)
+        problems += _check_all(page, paths)
+    assert not problems, "\n\n".join(problems)
+
+
 def _submit_with_errors(page: Page, path: str, button: str, fill: dict[str, str] | None = None) -> list[str]:
     """Open a form, send it incomplete: the page must answer with an accessible error summary."""
     page.goto(path, wait_until="load")

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from trellis.bids import permissions as bid_perms
+from trellis.bids import selectors as bid_selectors
 from trellis.core import roles
 from trellis.core.domain.roles import Role
 from trellis.core.permissions import Decision, allow, deny
@@ -24,6 +25,10 @@ SIGN_IN = "Sign in to do this."
 OFFICER_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})
 OFFICERS_ONLY = "Only the council's commissioners and procurement officers can do this."
 NOT_ON_PANEL = "Only the members of this evaluation's panel can do this."
+RESULTS_FOR = "Only the council's commissioners and procurement officers and the panel's moderator see the results."
+CONFLICTED_RESULTS = (
+    "You declared a conflict of interest with a bidder in this evaluation, so you cannot see its results."
+)
 DECLARE_FIRST = "Declare whether you have a conflict of interest with this bidder before you see the bid."
 
 
@@ -40,6 +45,12 @@ def member_for(actor, evaluation: Evaluation) -> PanelMember | None:
     if not _signed_in(actor):
         return None
     return PanelMember.objects.filter(evaluation_id=evaluation.pk, person_id=actor.pk).first()
+
+
+def has_conflict_in(actor, evaluation: Evaluation) -> bool:
+    """Has ``actor`` declared a conflict with any bidder in this evaluation?"""
+    bid_ids = [b.pk for b in bid_selectors.opened_bids(evaluation.opportunity)]
+    return bid_selectors.conflict_declarations(bid_ids).filter(person_id=actor.pk, conflict=True).exists()
 
 
 def _declared(actor, bid) -> bool | None:
@@ -138,6 +149,21 @@ def can_moderate(actor, evaluation: Evaluation, bid) -> Decision:
     if evaluation.state != State.SCORING:
         return deny("Consensus marks are recorded while the bids are being scored.")
     return can_see_colleagues_marks(actor, evaluation, bid)
+
+
+def can_see_results(actor, evaluation: Evaluation) -> Decision:
+    """The totals and ranking: officers and the panel's moderators, unless they declared a conflict with one of the
+    bidders (the results would show that bid's marks)."""
+    member = member_for(actor, evaluation)
+    if not (is_officer(actor) or (member is not None and member.is_moderator)):
+        return deny(
+            "Only the council's commissioners and procurement officers and the panel's moderator see the results."
+        )
+    if has_conflict_in(actor, evaluation):
+        return deny(
+            "You declared a conflict of interest with a bidder in this evaluation, so you cannot see its results."
+        )
+    return allow()
 
 
 def can_recommend(actor, evaluation: Evaluation) -> Decision:

@@ -366,3 +366,12 @@ def test_the_panel_is_read_only_once_scoring_starts(client, scoring, procurement
     assert client.post(page(scoring, f"panel/{member.pk}/remove/")).status_code == 403
     assert client.post(page(scoring, "panel/"), {"person": str(outsider.pk), "role": "officer"}).status_code == 403
     assert _state(scoring) == before
+
+
+def test_a_platform_admin_is_not_offered_the_evaluation(client, two_bids, published, platform_admin):
+    """Platform admins run the platform; they may read the Manage page but take no part in an evaluation."""
+    client.force_login(platform_admin)
+    manage = client.get(f"/opportunities/{published.public_id}/manage/")
+    assert manage.status_code == 200 and "evaluation-link" not in manage.content.decode()
+    assert client.post(start_url(published)).status_code in (403, 404)
+    assert not Evaluation.objects.exists()

@@ -24,10 +24,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from trellis.bids import selectors as bid_selectors
 from trellis.core.errors import PermissionDenied as ServiceDenied
 from trellis.core.errors import TrellisError, ValidationFailed
-from trellis.core.permissions import Decision, allow, deny
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
 from trellis.evaluation.domain import workflow
@@ -39,8 +37,6 @@ from trellis.evaluation.views.common import error_links, load_evaluation, show_e
 from trellis.opportunities.domain.criteria import Scale
 
 NOT_MODERATOR = "Only the panel's moderator sees every mark side by side and records the consensus marks."
-RESULTS_FOR = "Only the council's commissioners and procurement officers and the panel's moderator see the results."
-CONFLICTED = "You declared a conflict of interest with a bidder in this evaluation, so you cannot see its results."
 #: Where each part of the results is explained (docs/evaluation-methods.md), named in words.
 METHOD_GUIDE = "the evaluation methods guide (docs/evaluation-methods.md in the Trellis source)"
 SECTIONS = {
@@ -198,17 +194,6 @@ def moderate(request: HttpRequest, public_id, bid_id) -> HttpResponse:
 # Results ---------------------------------------------------------------------------------------------------------
 
 
-def can_see_results(actor, evaluation: Evaluation) -> Decision:
-    """Officers and the panel's moderators, unless they declared a conflict with one of the bidders."""
-    member = perms.member_for(actor, evaluation)
-    if not (perms.is_officer(actor) or (member is not None and member.is_moderator)):
-        return deny(RESULTS_FOR)
-    bid_ids = [b.pk for b in selectors.bids(evaluation)]
-    if bid_selectors.conflict_declarations(bid_ids).filter(person_id=actor.pk, conflict=True).exists():
-        return deny(CONFLICTED)
-    return allow()
-
-
 def _points(value: float | None) -> str:
     """Points to 2 decimal places, for display only (the engine's numbers stay unrounded)."""
     return "" if value is None else f"{value:.2f}"
@@ -355,7 +340,7 @@ def results_context(actor, evaluation: Evaluation) -> dict[str, Any]:
 @require_safe
 def results(request: HttpRequest, public_id) -> HttpResponse:
     evaluation = load_evaluation(request, public_id)
-    decision = can_see_results(request.user, evaluation)
+    decision = perms.can_see_results(request.user, evaluation)
     if not decision:
         raise PermissionDenied(decision.reason)
     context = {"evaluation": evaluation, "opp": evaluation.opportunity, **results_context(request.user, evaluation)}

@@ -281,6 +281,7 @@ def manage_context(
         "reason_form": reason_form or ReasonForm(),
         "error_links": problems or [],
         "can_edit": bool(perms.can_edit_opportunity(user, opportunity)),
+        "is_officer": perms.is_officer(user),
         "sections": SECTIONS,
         "lots": list(opportunity.lots.all()),
         "eligibility_count": len(opportunity.eligibility_items.all()),
