@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from trellis.core.errors import TrellisError
+from trellis.evaluation.api import router as evaluation_router
 from trellis.opportunities.api import router as opportunities_router
 from trellis.organisations.api import router as organisations_router
 from trellis.organisations.api import vocabulary_router
@@ -27,6 +28,7 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/vocabularies", vocabulary_router)
 api.add_router("/routes", routes_router)
 api.add_router("/opportunities", opportunities_router)
+api.add_router("/evaluation", evaluation_router)
 
 
 def _problem(request, status: int, title: str, code: str, **extra):

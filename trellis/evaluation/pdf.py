@@ -11,23 +11,16 @@ from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 
+from trellis.core.pdf import html_to_pdf
+
 if TYPE_CHECKING:
     from trellis.evaluation.reports import Report, SummaryPage
 
-__all__ = ["embedded_only", "report_html", "report_pdf", "summary_html", "summary_pdf"]
-
-
-def embedded_only():
-    """A fetcher for embedded data only: a PDF is never made by fetching from the network or the file system."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=["data"])
+__all__ = ["report_html", "report_pdf", "summary_html", "summary_pdf"]
 
 
 def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=None, url_fetcher=embedded_only()).write_pdf()
+    return html_to_pdf(html)
 
 
 def summary_html(summary: SummaryPage) -> str:

@@ -482,9 +482,18 @@ def decision_send_back(*, actor: Person, evaluation: Evaluation, reason: str) ->
             locked,
             {"reason": text, "recommended_by": decision.recommended_by_id, "rationale": decision.rationale},
         )
+        recommender = decision.recommended_by
         decision.delete()
         locked.state = workflow.next_state(locked.state, Move.SEND_BACK).value
         locked.save(update_fields=["state", "updated_at"])
+        told = {p.pk: p for p in [recommender, *selectors.organisers(locked)] if p.is_active and p.pk != actor.pk}
+        notify(
+            recipients=list(told.values()),
+            subject=f"Recommendation sent back: {locked.opportunity.title}",
+            body=f"The recommendation for {locked.opportunity.reference} was sent back to the panel.\n\nWhy: {text}",
+            url=evaluation_url(locked),
+            email=True,
+        )
         _refresh_from(evaluation, locked)
     return evaluation
 

@@ -11,14 +11,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from trellis.core.pdf import html_to_pdf
 from trellis.routes import charts
-
-
-def embedded_only():
-    """A fetcher for embedded data only: a PDF is never made by fetching from the network or the file system."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=["data"])
 
 
 def decision_html(context: dict[str, Any]) -> str:
@@ -29,7 +23,4 @@ def decision_html(context: dict[str, Any]) -> str:
 
 def decision_pdf(context: dict[str, Any], *, base_url: str = "") -> bytes:
     """``context``: what the decision page shows (``views.decisions.decision_context``)."""
-    from weasyprint import HTML
-
-    html = decision_html(context)
-    return HTML(string=html, base_url=base_url or None, url_fetcher=embedded_only()).write_pdf()
+    return html_to_pdf(decision_html(context), base_url=base_url)

@@ -50,8 +50,8 @@ class SendBackForm(Form):
         label="Why are you sending it back?",
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The recommendation is withdrawn and your reason is kept in the audit log with it. The panel can "
-        "then moderate again and make a new recommendation.",
+        help_text="The recommendation is withdrawn; your reason is sent to whoever made it and to the panel's "
+        "moderator, and kept in the audit log. The panel can then moderate again and make a new recommendation.",
         error_messages={
             "required": "Say why the recommendation is sent back.",
             "max_length": "Keep the reason to 10,000 characters or fewer.",

@@ -348,12 +348,17 @@ def test_the_recommender_cannot_approve_and_a_provider_cannot_either(
     assert moderated.state == "recommended"
 
 
-def test_sending_back_withdraws_the_recommendation(moderated, procurement_officer, commissioner):
+def test_sending_back_withdraws_the_recommendation_and_tells_the_panel(
+    moderated, procurement_officer, commissioner, django_capture_on_commit_callbacks
+):
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
     with pytest.raises(ValidationFailed):
         services.decision_send_back(actor=commissioner, evaluation=moderated, reason=" ")
-    services.decision_send_back(actor=commissioner, evaluation=moderated, reason="Check the local marks again.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_send_back(actor=commissioner, evaluation=moderated, reason="Check the local marks again.")
     assert moderated.state == "scoring" and not AwardDecision.objects.exists()
+    told = Notification.objects.get(recipient=procurement_officer, subject__startswith="Recommendation sent back")
+    assert "Check the local marks again." in told.body
     assert AuditEvent.objects.filter(verb="evaluation.sent_back").exists()
 
 
