@@ -521,6 +521,7 @@ def decision_approve(*, actor: Person, evaluation: Evaluation, now: datetime | N
             action="award" if decision.is_award else "not_award",
             reason="" if decision.is_award else decision.rationale,
             now=now,
+            award_approved=True,
         )
         _audit(
             actor,

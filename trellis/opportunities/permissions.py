@@ -61,9 +61,10 @@ def can_edit_opportunity(actor, opportunity=None) -> Decision:
     return allow("Commissioners and procurement officers edit opportunities until they are published.")
 
 
-def can_transition(actor, opportunity, action: str) -> Decision:
+def can_transition(actor, opportunity, action: str, *, award_approved: bool = False) -> Decision:
     """May ``actor`` make the move ``action``? Checks the table and who may make it; the guards that depend on
-    the content (weights, dates, the deadline) are checked by the service."""
+    the content (weights, dates, the deadline) are checked by the service. An award is made only with an approved
+    evaluation decision (``award_approved``, given by the evaluation service that approved it)."""
     if not _signed_in(actor):
         return deny(SIGN_IN)
     try:
@@ -78,6 +79,8 @@ def can_transition(actor, opportunity, action: str) -> Decision:
         and opportunity.created_by_id == actor.pk
     ):
         return deny("Someone other than the person who created this opportunity must approve it.")
+    if lifecycle.Guard.AWARD_APPROVED in transition.guards and not award_approved:
+        return deny(lifecycle.AWARD_VIA_EVALUATION)
     for guard in transition.guards:
         problem = lifecycle.plan_problem(guard, tuple(opportunity.stages or ()), opportunity.stage_index)
         if problem:

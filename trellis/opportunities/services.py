@@ -582,6 +582,7 @@ def _move(
     now: datetime,
     stage_errors: Mapping[str, list[str]] | None = None,
     locked: Opportunity | None = None,
+    award_approved: bool = False,
 ) -> Opportunity:
     locked = locked or _lock(opportunity)
     readiness = None
@@ -595,6 +596,7 @@ def _move(
         stages=tuple(locked.stages or ()),
         stage_index=locked.stage_index,
         stage_errors=dict(stage_errors) if stage_errors else None,
+        award_approved=award_approved,
     )
     before = Status(locked.status)
     after = lifecycle.check_move(before, action, roles, facts)
@@ -625,15 +627,22 @@ def _move(
 
 
 def opportunity_transition(
-    *, actor: Person, opportunity: Opportunity, action: str, reason: str = "", now: datetime | None = None
+    *,
+    actor: Person,
+    opportunity: Opportunity,
+    action: str,
+    reason: str = "",
+    now: datetime | None = None,
+    award_approved: bool = False,
 ) -> Opportunity:
     """Make one move of the lifecycle table (approve, return_to_draft, publish, close, start_evaluation, award,
-    not_award, cancel). Publishing checks weights, dates and minimum periods and alerts subscribers."""
+    not_award, cancel). Publishing checks weights, dates and minimum periods and alerts subscribers. ``award`` needs
+    ``award_approved``: only the evaluation service passes it, when a commissioner approves the decision."""
     now = now or timezone.now()
     if not perms.is_officer(actor):
         require(deny(perms.OFFICERS_ONLY))
     lifecycle.transition_for(opportunity.status, action)  # InvalidTransition when the move is not in the table
-    require(perms.can_transition(actor, opportunity, action))
+    require(perms.can_transition(actor, opportunity, action, award_approved=award_approved))
     with transaction.atomic():
         return _move(
             actor=actor,
@@ -642,6 +651,7 @@ def opportunity_transition(
             roles=perms.lifecycle_roles(actor),
             reason=reason,
             now=now,
+            award_approved=award_approved,
         )
 
 

@@ -61,9 +61,9 @@ def test_after_the_opening_the_framework_page_offers_the_bidders_to_appoint(clie
     framework = opened.opportunity
     framework.kind = "framework"  # the grant round of the bids fixtures, run as a framework
     framework.save(update_fields=["kind"])
-    for action in ("start_evaluation", "award"):
+    for action in ("start_evaluation", "award"):  # the award stands for an approved evaluation decision
         opportunity_services.opportunity_transition(
-            actor=procurement_officer, opportunity=framework, action=action, now=AFTER
+            actor=procurement_officer, opportunity=framework, action=action, now=AFTER, award_approved=True
         )
     client.force_login(procurement_officer)
     page = client.get(f"/opportunities/{framework.public_id}/manage/").content.decode()

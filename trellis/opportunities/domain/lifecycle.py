@@ -117,6 +117,7 @@ class Guard(StrEnum):
     NEXT_TAKES_SUBMISSIONS = "next_takes_submissions"  # the plan's next stage is a tender or final tender
     LAST_STAGE = "last_stage"  # only the last stage's tenders are evaluated
     STAGE_READY = "stage_ready"  # the bids were opened and who goes on chosen; the new deadline is long enough
+    AWARD_APPROVED = "award_approved"  # an award comes from an approved evaluation decision, never a button alone
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         OFFICERS,
         (Guard.NEXT_TAKES_SUBMISSIONS, Guard.STAGE_READY),
     ),
-    Transition(Status.UNDER_EVALUATION, Action.AWARD, Status.AWARDED, OFFICERS),
+    Transition(Status.UNDER_EVALUATION, Action.AWARD, Status.AWARDED, OFFICERS, (Guard.AWARD_APPROVED,)),
     Transition(Status.UNDER_EVALUATION, Action.NOT_AWARD, Status.NOT_AWARDED, OFFICERS),
     *(_cancel(s) for s in Status if s not in FINAL_STATUSES),
 )
@@ -203,6 +204,13 @@ class MoveFacts:
     stages: tuple[str, ...] = ()
     stage_index: int = 0
     stage_errors: dict[str, list[str]] | None = None
+    award_approved: bool = False
+
+
+AWARD_VIA_EVALUATION = (
+    "An award is recorded by approving the evaluation's recommendation: a commissioner approves it on the "
+    "evaluation's decision page."
+)
 
 
 def plan_problem(guard: Guard, stages: tuple[str, ...], index: int) -> str | None:
@@ -242,6 +250,8 @@ def check_move(status: str, action: str, roles: Iterable[str], facts: MoveFacts)
             raise ValidationFailed(
                 "Give a reason for cancelling.", errors={"reason": ["Enter the reason for cancelling."]}
             )
+        if guard is Guard.AWARD_APPROVED and not facts.award_approved:
+            raise InvalidTransition(AWARD_VIA_EVALUATION, code="award_via_evaluation")
         problem = plan_problem(guard, facts.stages, facts.stage_index)
         if problem:
             raise InvalidTransition(problem, code="stage")

@@ -46,7 +46,10 @@ def awarded_framework(commissioner, procurement_officer, place, wards):
         ("start_evaluation", closes(42)),
         ("award", closes(43)),
     ):
-        services.opportunity_transition(actor=procurement_officer, opportunity=framework, action=action, now=now)
+        # The award stands for an approved evaluation decision (tested in trellis/evaluation).
+        services.opportunity_transition(
+            actor=procurement_officer, opportunity=framework, action=action, now=now, award_approved=action == "award"
+        )
     assert framework.status == "awarded"
     return framework
 

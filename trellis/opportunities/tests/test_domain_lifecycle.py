@@ -165,3 +165,13 @@ def test_labels_exist_for_every_state_and_action():
     assert all(s.label for s in Status)
     assert all(a.label for a in Action)
     assert frozenset(Status) - {Status.DRAFT, Status.APPROVED} == lifecycle.PUBLIC_STATUSES
+
+
+def test_an_award_needs_an_approved_evaluation_decision():
+    facts = MoveFacts(deadline_passed=True)
+    with pytest.raises(InvalidTransition, match="approving the evaluation's recommendation"):
+        check_move(Status.UNDER_EVALUATION, Action.AWARD, OFFICER, facts)
+    approved = MoveFacts(deadline_passed=True, award_approved=True)
+    assert check_move(Status.UNDER_EVALUATION, Action.AWARD, OFFICER, approved) is Status.AWARDED
+    # Recording that no award will be made stays an officer's move (for example when no bids came in).
+    assert check_move(Status.UNDER_EVALUATION, Action.NOT_AWARD, OFFICER, facts) is Status.NOT_AWARDED

@@ -85,12 +85,13 @@ MOVES = [
     ("published", "cancel"),
     ("closed", "start_evaluation"),
     ("closed", "cancel"),
-    ("under_evaluation", "award"),
     ("under_evaluation", "not_award"),
     ("under_evaluation", "cancel"),
 ]
 #: Moves in the table only for a procedure run in stages (see test_stages.py): refused for one that is not.
 STAGE_MOVES = [("closed", "advance_stage"), ("closed", "invite_next_stage")]
+#: In the table, but made only by approving an evaluation's recommendation (trellis/evaluation).
+AWARD = ("under_evaluation", "award")
 
 
 @pytest.mark.parametrize(("status", "action"), MOVES)
@@ -108,8 +109,18 @@ def test_moves_not_in_the_table_are_refused_with_a_reason(people, place, author,
     assert bool(decision) is ((status.value, action.value) in MOVES)
     if (status.value, action.value) in STAGE_MOVES:
         assert decision.reason == "This opportunity has no further stage."
+    elif (status.value, action.value) == AWARD:
+        assert "approving the evaluation's recommendation" in decision.reason
     elif not decision:
         assert "cannot be moved" in decision.reason
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_award_only_with_an_approved_evaluation_decision(people, place, author, role):
+    under_evaluation = opportunity(place, author, "under_evaluation")
+    assert not perms.can_transition(people[role], under_evaluation, "award")
+    approved = perms.can_transition(people[role], under_evaluation, "award", award_approved=True)
+    assert bool(approved) is (role in OFFICERS)
 
 
 def test_the_creator_may_not_approve_but_may_make_other_moves(place, author):

@@ -511,9 +511,17 @@ def test_the_periodic_task_closes_due_opportunities(published):
 
 def test_evaluation_and_award(published, procurement_officer, commissioner):
     later = closes(41)
-    for action, status in [("close", "closed"), ("start_evaluation", "under_evaluation"), ("award", "awarded")]:
+    for action, status in [("close", "closed"), ("start_evaluation", "under_evaluation")]:
         services.opportunity_transition(actor=procurement_officer, opportunity=published, action=action, now=later)
         assert published.status == status
+    # An award needs an approved evaluation decision: the evaluation service says so when it has one.
+    with pytest.raises(PermissionDenied, match="approving the evaluation's recommendation"):
+        services.opportunity_transition(actor=procurement_officer, opportunity=published, action="award", now=later)
+    assert Opportunity.objects.get(pk=published.pk).status == "under_evaluation"
+    services.opportunity_transition(
+        actor=procurement_officer, opportunity=published, action="award", now=later, award_approved=True
+    )
+    assert published.status == "awarded"
     with pytest.raises(InvalidTransition):
         services.opportunity_transition(actor=commissioner, opportunity=published, action="cancel", reason="x")
     assert audit_verbs(published)[-3:] == ["opportunity.close", "opportunity.start_evaluation", "opportunity.award"]
