@@ -20,12 +20,13 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -417,6 +418,48 @@ def _run_claimed(job: ImportJob, progress: ProgressCallback | None, every: int) 
             error_message="Something went wrong on our side while importing. Nothing was imported; "
             "please try again, and tell the platform team if it happens again.",
         )
+
+
+#: An import that has been "Importing" this long stopped with its worker (one runs in seconds to minutes); its
+#: transaction was rolled back, so nothing was written. One "Waiting to start" this long has no worker to take it.
+STALLED_RUNNING = timedelta(hours=2)
+STALLED_QUEUED = timedelta(hours=24)
+STALLED_MESSAGES = {
+    ImportStatus.RUNNING: "The import stopped before it finished (the background worker ended). Nothing was imported: "
+    "please upload the file again.",
+    ImportStatus.QUEUED: "The import never started: no background worker took it within a day. Nothing was imported: "
+    "please upload the file again, and tell the platform team.",
+}
+
+
+def import_jobs_sweep(*, now: datetime | None = None) -> int:
+    """Mark imports that can no longer finish as stopped, and tell whoever started them (the scheduled task).
+    Returns how many were marked."""
+    now = now or timezone.now()
+    stalled = ImportJob.objects.filter(
+        Q(status=ImportStatus.RUNNING, started_at__lt=now - STALLED_RUNNING)
+        | Q(status=ImportStatus.QUEUED, queued_at__lt=now - STALLED_QUEUED)
+    )
+    swept = 0
+    for job in stalled.select_related("created_by"):
+        message = STALLED_MESSAGES[ImportStatus(job.status)]
+        with transaction.atomic():
+            # Only if it is still stalled: a worker may have finished it meanwhile.
+            changed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ImportStatus.ERROR, finished_at=now, processed_rows=0, error_message=message, updated_at=now
+            )
+            if not changed:
+                continue
+            audit_record(actor=None, verb="import.stalled", target=job, data={"was": job.status, "file": job.file_name})
+            if job.created_by is not None:
+                notify(
+                    recipients=[job.created_by],
+                    subject=f"Import stopped: {job.file_name}",
+                    body=message,
+                    url=f"/directory/import/{job.public_id}/",
+                )
+        swept += 1
+    return swept
 
 
 # --- Reads -----------------------------------------------------------------------------------

@@ -76,6 +76,11 @@ def test_demo_people_can_sign_in_with_the_demo_password(client, settings):
     for _role, _name, email, _org in loader.accounts():
         assert client.login(username=email, password=settings.TRELLIS_DEMO_PASSWORD), email
         client.logout()
+    everyone = {item["email"].lower() for item in loader.demo_data()["people"]}
+    assert len(everyone) > len(loader.accounts())
+    for email in everyone:  # one password, hashed once, for every demo person
+        assert Person.objects.get(email=email).check_password(settings.TRELLIS_DEMO_PASSWORD), email
+        assert not Person.objects.get(email=email).check_password("not-the-password"), email
 
 
 def test_accounts_lists_one_person_per_role():
