@@ -18,7 +18,8 @@ from trellis.routes import charts
 def decision_html(context: dict[str, Any]) -> str:
     svg = charts.cost_of_competing_svg(charts.rows_from(context["costs"]))
     chart = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    return render_to_string("routes/decision_pdf.html", {**context, "chart_data_uri": chart})
+    footer = f"Route decision {context['decision'].public_id}"
+    return render_to_string("routes/decision_pdf.html", {**context, "chart_data_uri": chart, "footer": footer})
 
 
 def decision_pdf(context: dict[str, Any], *, base_url: str = "") -> bytes:

@@ -15,32 +15,11 @@ from trellis.evaluation import services
 from trellis.evaluation.models import Mark, ScoreSheet
 from trellis.evaluation.tests.fixtures import *  # noqa: F403
 from trellis.evaluation.tests.fixtures import AFTER
+from trellis.evaluation.tests.pages import field_error, summary, text
 
 pytestmark = pytest.mark.django_db
 
 ANSWER = "would do this well"  # in every answer of the fixture bids: the bid's content
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
-
-
-def summary(response) -> str:
-    """The error summary's text, with each link's target before its message."""
-    found = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
-    if not found:
-        return ""
-    linked = re.sub(r'<a href="([^"]*)">', r" \1 ", found.group(0))
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", linked)))
-
-
-def field_error(response, field_id: str) -> str:
-    """The error message shown beside one field (by its id), or ""."""
-    pattern = rf'<p id="{re.escape(field_id)}_error" class="govuk-error-message">(.*?)</p>'
-    found = re.search(pattern, response.content.decode(), re.S)
-    if not found:
-        return ""
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1)))).replace("Error:", "").strip()
 
 
 def declare_url(evaluation, bid) -> str:

@@ -4,7 +4,6 @@ the page and nothing is saved."""
 
 from __future__ import annotations
 
-import html
 import re
 from decimal import Decimal
 
@@ -15,31 +14,9 @@ from trellis.evaluation import services
 from trellis.evaluation.models import Evaluation, PanelMember
 from trellis.evaluation.tests.fixtures import *  # noqa: F403
 from trellis.evaluation.tests.fixtures import AFTER
+from trellis.evaluation.tests.pages import field_error, summary, text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
-
-
-def summary(response) -> str:
-    """The error summary's text, with each link's target before its message."""
-    found = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
-    if not found:
-        return ""
-    linked = re.sub(r'<a href="([^"]*)">', r" \1 ", found.group(0))
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", linked)))
-
-
-def field_error(response, field_id: str) -> str:
-    """The error message shown beside one field (by its id), or ""."""
-    found = re.search(
-        rf'<p id="{re.escape(field_id)}_error" class="govuk-error-message">(.*?)</p>', response.content.decode(), re.S
-    )
-    if not found:
-        return ""
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1)))).replace("Error:", "").strip()
 
 
 def start_url(opportunity) -> str:

@@ -26,6 +26,7 @@ def test_the_pdf_download_is_a_pdf(client, commissioner, decision):
 
 def test_the_document_holds_the_decision_the_facts_the_reasons_and_the_tables(decision):
     html = pdf.decision_html(decision_context(decision))
+    assert f'content: "Route decision {decision.public_id}"' in html  # every page's footer names the record
     assert "<h1>Befriending for isolated older people</h1>" in html
     assert "Priya Raman" in html
     assert str(decision.public_id) in html
