@@ -20,6 +20,7 @@ from trellis.core.domain.roles import Role
 from trellis.core.permissions import Decision, allow, deny
 from trellis.evaluation.domain.workflow import State
 from trellis.evaluation.models import Evaluation, PanelMember, ScoreSheet
+from trellis.opportunities.domain.lifecycle import Status as OpportunityStatus
 
 SIGN_IN = "Sign in to do this."
 OFFICER_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})
@@ -59,6 +60,14 @@ def _declared(actor, bid) -> bool | None:
     return None if declaration is None else declaration.conflict
 
 
+CANCELLED = "The opportunity was cancelled, so its evaluation has stopped: nothing more can be done in it."
+
+
+def _stopped(evaluation: Evaluation) -> bool:
+    """An evaluation whose opportunity was cancelled takes no more steps (it stays readable for the audit file)."""
+    return evaluation.opportunity.status == OpportunityStatus.CANCELLED
+
+
 def can_view_evaluation(actor, evaluation: Evaluation) -> Decision:
     if not _signed_in(actor):
         return deny(SIGN_IN)
@@ -70,6 +79,8 @@ def can_view_evaluation(actor, evaluation: Evaluation) -> Decision:
 def can_set_up_panel(actor, evaluation: Evaluation) -> Decision:
     if not is_officer(actor):
         return deny(OFFICERS_ONLY)
+    if _stopped(evaluation):
+        return deny(CANCELLED)
     if evaluation.state != State.SETTING_UP:
         return deny("The panel and the rules are fixed once scoring has started.")
     return allow()
@@ -79,6 +90,8 @@ def can_declare(actor, evaluation: Evaluation, bid) -> Decision:
     member = member_for(actor, evaluation)
     if member is None:
         return deny(NOT_ON_PANEL)
+    if _stopped(evaluation):
+        return deny(CANCELLED)
     if evaluation.state != State.SCORING:
         return deny("Declarations are made while the bids are being scored.")
     return bid_perms.can_declare_conflict(actor, bid)
@@ -111,6 +124,8 @@ def can_score(actor, evaluation: Evaluation, bid, criterion=None) -> Decision:
     readable = can_read_bid(actor, evaluation, bid)
     if not readable:
         return readable
+    if _stopped(evaluation):
+        return deny(CANCELLED)
     if evaluation.state != State.SCORING:
         return deny("Marks can be given only while the bids are being scored.")
     member = member_for(actor, evaluation)
@@ -146,6 +161,8 @@ def can_moderate(actor, evaluation: Evaluation, bid) -> Decision:
     member = member_for(actor, evaluation)
     if member is None or not member.is_moderator:
         return deny("Only the panel's moderator records the consensus marks.")
+    if _stopped(evaluation):
+        return deny(CANCELLED)
     if evaluation.state != State.SCORING:
         return deny("Consensus marks are recorded while the bids are being scored.")
     return can_see_colleagues_marks(actor, evaluation, bid)
@@ -170,6 +187,8 @@ def can_recommend(actor, evaluation: Evaluation) -> Decision:
     member = member_for(actor, evaluation)
     if not (is_officer(actor) or (member is not None and member.is_moderator)):
         return deny("Only the moderator or a commissioner or procurement officer makes the recommendation.")
+    if _stopped(evaluation):
+        return deny(CANCELLED)
     if evaluation.state != State.SCORING:
         return deny("A recommendation is made when scoring and moderation are finished.")
     return allow()
@@ -181,6 +200,8 @@ def can_decide(actor, evaluation: Evaluation) -> Decision:
         return deny(SIGN_IN)
     if not roles.has_role(actor, Role.COMMISSIONER):
         return deny("Only a commissioner approves an award decision.")
+    if _stopped(evaluation):
+        return deny(CANCELLED)
     if evaluation.state != State.RECOMMENDED:
         return deny("There is no recommendation waiting for approval.")
     decision = getattr(evaluation, "decision", None)
@@ -192,6 +213,8 @@ def can_decide(actor, evaluation: Evaluation) -> Decision:
 def can_enter_contract(actor, evaluation: Evaluation) -> Decision:
     if not is_officer(actor):
         return deny(OFFICERS_ONLY)
+    if _stopped(evaluation):
+        return deny(CANCELLED)
     if evaluation.state != State.DECIDED:
         return deny("The contract can be recorded only once the decision has been approved.")
     return allow()

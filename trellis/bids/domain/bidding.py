@@ -236,6 +236,9 @@ def price_errors(raw: Any) -> tuple[Decimal | None, dict[str, list[str]]]:
         return None, {"price": ["Enter the price in pounds, for example 45000 or 45000.50."]}
     if value < 0:
         return None, {"price": ["The price cannot be negative."]}
+    if value == 0:
+        # Price scoring divides by the prices (research notes, uk-rules §3.2): a £0 bid could not be scored at all.
+        return None, {"price": ["Enter a price above £0: the whole-life price of what you propose."]}
     if value >= MAX_PRICE:
         return None, {"price": ["The price is too large. Enter it in pounds, for example 45000."]}
     if value != value.quantize(Decimal("0.01")):

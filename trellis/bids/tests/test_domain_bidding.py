@@ -132,7 +132,7 @@ class TestPriceAndBudget:
     def test_prices(self, raw, value):
         assert price_errors(raw) == (value, {})
 
-    @pytest.mark.parametrize("raw", ["lots", "-1", "1.001", "1e12", "NaN"])
+    @pytest.mark.parametrize("raw", ["lots", "-1", "0", "£0.00", "1.001", "1e12", "NaN"])
     def test_bad_prices_name_the_field(self, raw):
         value, errors = price_errors(raw)
         assert value is None and list(errors) == ["price"]

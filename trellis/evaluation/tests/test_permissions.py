@@ -127,3 +127,22 @@ def test_the_provider_cannot_see_the_evaluation_at_all(cast, scoring):
     assert not perms.can_view_evaluation(cast["provider"], scoring)
     assert perms.can_view_evaluation(cast["commissioner"], scoring)
     assert perms.can_view_evaluation(cast["unassigned"], scoring)
+
+
+def test_a_cancelled_opportunitys_evaluation_takes_no_more_steps(cast, scoring, two_bids, quality, commissioner):
+    from trellis.opportunities import services as opportunity_services
+
+    mine, _ = two_bids
+    opportunity_services.opportunity_transition(
+        actor=commissioner, opportunity=scoring.opportunity, action="cancel", reason="The service is no longer needed."
+    )
+    scoring.refresh_from_db()
+    refused = perms.can_score(cast["assigned"], scoring, mine, _outcomes(quality))
+    assert not refused and refused.reason == perms.CANCELLED
+    assert not perms.can_recommend(cast["moderator"], scoring)
+    with pytest.raises(PermissionDenied, match="cancelled"):
+        services.marks_save(
+            actor=cast["assigned"], evaluation=scoring, bid=mine, marks={_outcomes(quality).pk: (3, "Fair")}, now=AFTER
+        )
+    assert not Mark.objects.exists()
+    assert perms.can_read_bid(cast["assigned"], scoring, mine)  # still readable for the audit file
