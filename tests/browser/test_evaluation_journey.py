@@ -21,7 +21,7 @@ from trellis.evaluation.tests.fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.browser
 
-MARKS = {  # (evaluator, bid) -> mark for every criterion they mark; evaluator B and A differ on "theirs"
+MARKS = {  # (evaluator, bid) -> mark for every criterion they mark; on "theirs" B's 1 and the citizen's 4 diverge
     ("a", "mine"): "4",
     ("b", "mine"): "4",
     ("b", "theirs"): "1",
@@ -89,8 +89,8 @@ def test_scoring_moderation_award_and_assessment_summary(
                 expect(page.locator("main")).to_contain_text(evaluator_a.full_name)
     assert ScoreSheet.objects.filter(submitted_at__isnull=False).count() == 5
 
-    # The moderator sees the marks side by side, the divergence on the charity's bid is not there, but the
-    # other bidder's marks differ (B's 1 against the citizen's 4 on user involvement) — and records the consensus.
+    # The moderator sees the marks side by side — on the other bidder's bid, B's 1 and the citizen's 4 for user
+    # involvement are called out as diverging — and records the consensus for every criterion.
     _as(page, procurement_officer, password)
     for key, bid in bids.items():
         _declare(page, scoring, bid)
@@ -122,8 +122,8 @@ def test_scoring_moderation_award_and_assessment_summary(
     submit(page, page.get_by_role("button", name="Approve the decision"))
     decision = AwardDecision.objects.get()
     assert decision.approved_by == commissioner and decision.standstill_last_day is not None
-    expect(page.locator("main")).to_contain_text("standstill")
-    expect(page.locator("main")).to_contain_text(f"{decision.standstill_last_day.day}")
+    last_day = decision.standstill_last_day
+    expect(page.locator("#standstill + p")).to_contain_text(f"{last_day:%A} {last_day.day} {last_day:%B %Y}")
 
     # The other bidder reads its assessment summary and downloads the PDF.
     _as(page, other_provider_admin, password)

@@ -41,6 +41,7 @@ from trellis.core.permissions import require
 from trellis.core.services import audit_record, notify
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities import services as opportunity_services
+from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.kinds import Stage
 from trellis.organisations import selectors as directory
 from trellis.organisations.domain.uploads import check_document_upload
@@ -487,25 +488,13 @@ def stage_participants_choose(
     step that follows (and so to the next stage's submissions). Those not chosen are told, with ``message``, which
     is required when anyone is left out. Returns the organisations chosen."""
     now = now or timezone.now()
-    problems: dict[str, list[str]] = {}
     submitted = {org.pk: org for org in selectors.stage_bidders(opportunity)}
-    if not perms.is_opened(opportunity):
-        problems["participants"] = ["Open this stage's bids before choosing who goes on."]
-    wanted: set[int] = set()
-    for raw in organisation_ids:
-        try:
-            wanted.add(int(raw))
-        except (TypeError, ValueError):
-            problems["participants"] = ["Choose providers from the list."]
-    if wanted - set(submitted) and "participants" not in problems:
-        problems["participants"] = ["Choose only providers that submitted to this stage."]
-    chosen = [org for pk, org in submitted.items() if pk in wanted]
-    left_out = [org for pk, org in submitted.items() if pk not in wanted]
-    text = (message or "").strip()
-    if left_out and chosen and not text:
-        problems["message"] = ["Tell the providers who are not going on why: the message is sent to them."]
-    if len(text) > 5000:
-        problems["message"] = ["Keep the message to 5,000 characters or fewer."]
+    choice = stage_rules.check_choice(
+        submitted=set(submitted), wanted=organisation_ids, message=message, opened=perms.is_opened(opportunity)
+    )
+    problems, text = choice.problems, choice.message
+    chosen = [org for pk, org in submitted.items() if pk in choice.going_on]
+    left_out = [org for pk, org in submitted.items() if pk not in choice.going_on]
     with transaction.atomic():
         opportunity_services.opportunity_stage_advance(
             actor=actor, opportunity=opportunity, participants=chosen, problems=problems, now=now

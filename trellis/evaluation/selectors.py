@@ -91,7 +91,7 @@ def scheme_for(evaluation: Evaluation) -> Scheme:
                 key=criterion_key(c),
                 name=c.name,
                 section=c.section,
-                weight=Decimal(0) if c.scale == Scale.PASS_FAIL else c.weight,
+                weight=c.weight,  # a pass or fail gate is published with weight 0 (criteria.parse_criteria)
                 scale=Scale(c.scale),
                 is_price=c.is_price,
                 min_mark=c.min_mark,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from trellis.bids import selectors as bid_selectors
 from trellis.bids import services as bid_services
 from trellis.core import roles
-from trellis.core.domain.roles import AUTHORITY_ROLES, Role
+from trellis.core.domain.roles import AUTHORITY_ROLES
 from trellis.core.errors import InvalidTransition, ValidationFailed
 from trellis.core.models import Person
 from trellis.core.permissions import deny, require
@@ -26,21 +26,12 @@ from trellis.core.services import audit_record, notify
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors
 from trellis.evaluation.domain import workflow
-from trellis.evaluation.domain.scheme import mark_rule, scheme_errors
+from trellis.evaluation.domain.scheme import scheme_errors
 from trellis.evaluation.domain.workflow import Move, PanelRole, State
 from trellis.evaluation.models import AwardDecision, ConsensusMark, Evaluation, Mark, PanelMember, ScoreSheet
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities import services as opportunity_services
-from trellis.opportunities.domain.criteria import Scale
 from trellis.opportunities.domain.lifecycle import Status
-
-MAX_TEXT = 10_000
-#: The role a person must hold to sit on a panel as each kind of member.
-PANEL_ROLES: dict[PanelRole, frozenset[Role]] = {
-    PanelRole.OFFICER: frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER, Role.EVALUATOR}),
-    PanelRole.EXTERNAL_EXPERT: frozenset({Role.EVALUATOR}),
-    PanelRole.CITIZEN_COMMISSIONER: frozenset({Role.CITIZEN_COMMISSIONER}),
-}
 
 
 def evaluation_url(evaluation: Evaluation) -> str:
@@ -157,8 +148,8 @@ def panel_member_set(
     except ValueError:
         errors["role"] = ["Choose what the person is on the panel as."]
         panel_role = None
-    if panel_role is not None and not roles.has_role(person, PANEL_ROLES[panel_role]):
-        needed = " or ".join(sorted(r.label.lower() for r in PANEL_ROLES[panel_role]))
+    if panel_role is not None and not roles.has_role(person, workflow.PANEL_ROLES[panel_role]):
+        needed = " or ".join(sorted(r.label.lower() for r in workflow.PANEL_ROLES[panel_role]))
         errors["person"] = [f"To sit on the panel as {panel_role.label.lower()}, the person must be a {needed}."]
     elif not roles.has_role(person, AUTHORITY_ROLES):
         errors.setdefault("person", ["Only the council's people, evaluators and citizen commissioners sit on panels."])
@@ -290,23 +281,6 @@ def bid_read(*, actor: Person, evaluation: Evaluation, bid) -> None:
     )
 
 
-def _mark_errors(criterion, raw_score: Any, raw_text: Any, field: str) -> tuple[Decimal | None, str, list[str]]:
-    """A mark checked against its criterion's published scale, with its justification."""
-    rule = mark_rule(Scale(criterion.scale))
-    problems: list[str] = []
-    score = _decimal(raw_score)
-    if score is None:
-        problems.append(f"Enter a mark for “{criterion.name}”.")
-    elif not score.is_finite() or score not in rule.allowed:
-        problems.append(f"The mark for “{criterion.name}” must be {rule.text}.")
-    text = _text(raw_text)
-    if not text:
-        problems.append(f"Give the reason for your mark for “{criterion.name}”, by reference to the bid.")
-    elif len(text) > MAX_TEXT:
-        problems.append("Keep the reason to 10,000 characters or fewer.")
-    return (score if not problems else None), text, problems
-
-
 @transaction.atomic
 def marks_save(
     *,
@@ -336,22 +310,24 @@ def marks_save(
         if key not in assigned:
             errors["marks"] = ["Mark only the criteria assigned to you."]
             continue
-        blank = _decimal(raw_score) is None and not _text(raw_text)
+        blank = str(raw_score or "").strip() == "" and not _text(raw_text)
         if blank and not submit:
             continue  # a draft may leave a criterion for later
-        score, text, problems = _mark_errors(assigned[key], raw_score, raw_text, f"mark-{key}")
-        if problems:
-            errors[f"mark-{key}"] = problems
-        else:
-            assert score is not None
-            clean[key] = (score, text)
+        check = workflow.check_mark(assigned[key].name, assigned[key].scale, raw_score, raw_text)
+        if check.score_problems:
+            errors[f"mark-{key}"] = list(check.score_problems)
+        if check.reason_problems:
+            errors[f"justification-{key}"] = list(check.reason_problems)
+        if check.ok:
+            assert check.score is not None
+            clean[key] = (check.score, check.reason)
     sheet, _ = ScoreSheet.objects.select_for_update().get_or_create(member=member, bid=bid)
     if sheet.submitted_at is not None:
         raise InvalidTransition("You have submitted your marks for this bid: they can no longer be changed.")
     if submit:
         existing = set(sheet.marks.values_list("criterion_id", flat=True))
         for key, criterion in assigned.items():
-            if key not in clean and key not in existing and f"mark-{key}" not in errors:
+            if key not in clean and key not in existing and not {f"mark-{key}", f"justification-{key}"} & set(errors):
                 errors[f"mark-{key}"] = [f"Enter a mark for “{criterion.name}”."]
     if errors:
         raise ValidationFailed.of(errors, "Your marks have not been saved.")
@@ -395,12 +371,11 @@ def consensus_record(
             {"score": [f"“{criterion.name}” cannot be moderated until everyone marking it has submitted: {names}."]},
             "Not everyone has marked this yet.",
         )
-    value, text, problems = _mark_errors(criterion, score, rationale, "score")
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for problem in problems:
-            errors.setdefault("rationale" if problem.startswith(("Give", "Keep")) else "score", []).append(problem)
-        raise ValidationFailed.of(errors, "The consensus mark has not been saved.")
+    check = workflow.check_mark(criterion.name, criterion.scale, score, rationale)
+    if not check.ok:
+        errors = {"score": list(check.score_problems), "rationale": list(check.reason_problems)}
+        raise ValidationFailed.of({k: v for k, v in errors.items() if v}, "The consensus mark has not been saved.")
+    value, text = check.score, check.reason
     assert value is not None
     existing = ConsensusMark.objects.filter(bid=bid, criterion=criterion).first()
     before = None if existing is None else str(existing.score)
@@ -436,7 +411,7 @@ def recommendation_make(
             errors["consensus"] = [f"Record the consensus marks first: {len(missing)} still to agree."]
         if not text:
             errors["rationale"] = ["Explain the recommendation: why this bid, or why no award."]
-        elif len(text) > MAX_TEXT:
+        elif len(text) > workflow.MAX_TEXT:
             errors["rationale"] = ["Keep the explanation to 10,000 characters or fewer."]
         if errors:
             raise ValidationFailed.of(errors, "The recommendation has not been made.")

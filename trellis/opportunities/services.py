@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -733,7 +733,9 @@ def opportunity_invite_next_stage(
         upcoming = stage_rules.following(locked.stages or [], locked.stage_index)
         errors: dict[str, list[str]] = {}
         if upcoming is not None and stage_rules.is_submission(upcoming):
-            errors = _stage_date_errors(upcoming, closes_at=closes_at, questions_close_at=questions_close_at, now=now)
+            errors = stage_rules.invitation_errors(
+                upcoming, closes_at=closes_at, questions_close_at=questions_close_at, now=now
+            )
         _move(
             actor=actor,
             opportunity=opportunity,
@@ -767,27 +769,6 @@ def opportunity_invite_next_stage(
         )
         _refresh_from(opportunity, locked)
     return opportunity
-
-
-def _stage_date_errors(stage: Stage, *, closes_at: Any, questions_close_at: Any, now: datetime) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    period = stage_rules.LATER_STAGE_PERIODS.get(stage)
-    if not isinstance(closes_at, datetime):
-        errors["closes_at"] = [f"Enter the deadline for the {stage.label.lower()} stage."]
-    elif period is not None and closes_at < now + timedelta(days=period.days):
-        earliest = timezone.localtime(now + timedelta(days=period.days))
-        errors["closes_at"] = [
-            f"The deadline must be at least {period.days} days away ({period.rule.lower()}): "
-            f"no earlier than {earliest:%-d %B %Y}."
-        ]
-    if questions_close_at is not None:
-        if not isinstance(questions_close_at, datetime):
-            errors["questions_close_at"] = ["Enter a real date and time."]
-        elif questions_close_at <= now:
-            errors["questions_close_at"] = ["Questions must close in the future."]
-        elif isinstance(closes_at, datetime) and questions_close_at >= closes_at:
-            errors["questions_close_at"] = ["Questions must close before the deadline."]
-    return errors
 
 
 def close_due_opportunities(*, now: datetime | None = None) -> int:

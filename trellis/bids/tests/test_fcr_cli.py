@@ -12,28 +12,21 @@ from django.core.management.base import CommandError
 
 from trellis.bids.tests.test_fcr_domain import template_example
 from trellis.cli import main
+from trellis.core.tests.command_helpers import run_command, run_command_failing, write_input
 
 
 def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("fcr", *[str(a) for a in args], stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return run_command("fcr", *args)
 
 
 def run_failing(*args) -> str:
-    out = io.StringIO()
-    with pytest.raises(CommandError) as failure:
-        call_command("fcr", *[str(a) for a in args], stdout=out, stderr=io.StringIO())
-    assert out.getvalue() == ""
-    return str(failure.value)
+    return run_command_failing("fcr", *args)
 
 
 @pytest.fixture
 def costs_file(tmp_path):
     def write(data, name="costs.json"):
-        path = tmp_path / name
-        path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-        return path
+        return write_input(tmp_path, data, name)
 
     return write
 

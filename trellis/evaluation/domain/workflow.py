@@ -22,9 +22,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
+from trellis.core.domain.numbers import parse_number
+from trellis.core.domain.roles import Role
 from trellis.core.errors import InvalidTransition
+from trellis.evaluation.domain.scheme import mark_rule
+from trellis.opportunities.domain.criteria import Scale
 from trellis.routes.domain import calendar
 
 
@@ -107,6 +112,54 @@ PANEL_ROLE_LABELS = {
     PanelRole.EXTERNAL_EXPERT: "External expert",
     PanelRole.CITIZEN_COMMISSIONER: "Citizen commissioner",
 }
+
+#: The role a person must hold to sit on a panel as each kind of member.
+PANEL_ROLES: dict[PanelRole, frozenset[Role]] = {
+    PanelRole.OFFICER: frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER, Role.EVALUATOR}),
+    PanelRole.EXTERNAL_EXPERT: frozenset({Role.EVALUATOR}),
+    PanelRole.CITIZEN_COMMISSIONER: frozenset({Role.CITIZEN_COMMISSIONER}),
+}
+
+
+# A mark with its reason ------------------------------------------------------------------------------------
+
+#: The longest reason, rationale or message kept.
+MAX_TEXT = 10_000
+
+
+@dataclass(frozen=True)
+class MarkCheck:
+    """A mark checked against its criterion's published scale, and the reason given for it; each problem on the
+    part it is about."""
+
+    score: Decimal | None
+    reason: str
+    score_problems: tuple[str, ...]
+    reason_problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.score_problems and not self.reason_problems
+
+
+def check_mark(name: str, scale: str, raw_score: object, raw_reason: object) -> MarkCheck:
+    """Every mark is one of the scale's published levels and comes with its reason, by reference to the bid
+    (issue 5: "a score without the required justification" is refused)."""
+    rule = mark_rule(Scale(scale))
+    score_problems: list[str] = []
+    score = None if raw_score is None or str(raw_score).strip() == "" else parse_number(raw_score)
+    if raw_score is None or str(raw_score).strip() == "":
+        score_problems.append(f"Enter a mark for “{name}”.")
+    elif score is None or score not in rule.allowed:
+        score_problems.append(f"The mark for “{name}” must be {rule.text}.")
+    reason = str(raw_reason or "").strip()
+    reason_problems: list[str] = []
+    if not reason:
+        reason_problems.append(f"Give the reason for your mark for “{name}”, by reference to the bid.")
+    elif len(reason) > MAX_TEXT:
+        reason_problems.append("Keep the reason to 10,000 characters or fewer.")
+    ok = not score_problems and not reason_problems
+    return MarkCheck(score if ok else None, reason, tuple(score_problems), tuple(reason_problems))
 
 
 # Who has to do what before moderation ------------------------------------------------------------------------

@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from trellis.core.forms import Form
+from trellis.evaluation.domain.workflow import MAX_TEXT
 from trellis.organisations.forms.profile import GovukDateField
 
-#: As the services allow (trellis.evaluation.services.MAX_TEXT).
-MAX_TEXT = 10_000
 AWARD = "award"
 NO_AWARD = "no_award"
 

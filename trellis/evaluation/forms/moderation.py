@@ -14,12 +14,11 @@ from django.core.exceptions import ValidationError
 
 from trellis.core.forms import Form
 from trellis.evaluation.domain.scheme import mark_rule
+from trellis.evaluation.domain.workflow import MAX_TEXT
 from trellis.opportunities.domain.criteria import SCALES, Scale
 
 #: A scale with more marks than this is typed as a number rather than chosen from radios (0 to 100 has 101).
 MAX_RADIOS = 11
-#: As the services allow (trellis.evaluation.services.MAX_TEXT).
-MAX_TEXT = 10_000
 
 _BAND = re.compile(r"^(\d+)\s*[–-]\s*(\d+)$")
 

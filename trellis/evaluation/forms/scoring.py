@@ -17,11 +17,11 @@ from django import forms
 
 from trellis.core.errors import TrellisError
 from trellis.core.forms import Form
+from trellis.evaluation.domain.workflow import MAX_TEXT
 from trellis.opportunities.domain.criteria import SCALES, Level, Scale
 from trellis.routes.forms import Radios
 
 RADIOS_TEMPLATE = "opportunities/includes/radios.html"
-MAX_TEXT = 10_000
 _BAND = re.compile(r"^(\d+)\s*[–-]\s*(\d+)$")
 #: On a pass or fail question a pass is marked 1 and a fail 0 (``trellis.evaluation.domain.scheme.mark_rule``).
 GATE_MARKS = {"Pass": "1", "Fail": "0"}
@@ -188,18 +188,12 @@ class MarksForm(Form):
         }
 
     def show_service_errors(self, exc: TrellisError) -> None:
-        """The service's errors beside the mark or the reason they are about; others above the form."""
+        """The service's errors beside the mark or the reason they name (``mark-<id>``, ``justification-<id>``, as
+        the fields are named); any other above the form."""
         errors = getattr(exc, "errors", None) or {"__all__": [exc.message]}
-        by_key = {score_name(c): c for c in self.criteria}
         for key, messages in errors.items():
-            criterion = by_key.get(key)
             for message in messages:
-                if criterion is None:
-                    self.add_error(None, message)
-                elif message.startswith(("Give the reason", "Keep the reason")):
-                    self.add_error(reason_name(criterion), message)
-                else:
-                    self.add_error(score_name(criterion), message)
+                self.add_error(key if key in self.fields else None, message)
 
     def rows(self) -> list[dict[str, Any]]:
         """Each criterion with its scale's levels, its mark field and its reason field."""

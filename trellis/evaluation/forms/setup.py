@@ -17,8 +17,7 @@ from django import forms
 from trellis.core.domain.roles import AUTHORITY_ROLES, Role
 from trellis.core.forms import Form
 from trellis.core.models import Person
-from trellis.evaluation.domain.workflow import PanelRole
-from trellis.evaluation.services import PANEL_ROLES
+from trellis.evaluation.domain.workflow import PANEL_ROLES, PanelRole
 from trellis.routes.forms import Radios
 
 RADIOS_TEMPLATE = "opportunities/includes/radios.html"

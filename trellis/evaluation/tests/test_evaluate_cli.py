@@ -3,37 +3,27 @@ stdout."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from trellis.cli import main
+from trellis.core.tests.command_helpers import run_command, run_command_failing, write_input
 from trellis.evaluation.tests.test_domain_engine import DATA, worked_example
 
 
 def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("evaluate", *[str(a) for a in args], stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return run_command("evaluate", *args)
 
 
 def run_failing(*args) -> str:
-    out = io.StringIO()
-    with pytest.raises(CommandError) as failure:
-        call_command("evaluate", *[str(a) for a in args], stdout=out, stderr=io.StringIO())
-    assert out.getvalue() == ""
-    return str(failure.value)
+    return run_command_failing("evaluate", *args)
 
 
 @pytest.fixture
 def write(tmp_path):
     def write(data, name="data.json"):
-        path = tmp_path / name
-        path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-        return path
+        return write_input(tmp_path, data, name)
 
     return write
 

@@ -194,7 +194,7 @@ def test_marks_need_a_justification_and_a_point_on_the_scale_and_bad_marks_save_
         )
     errors = exc.value.errors
     assert "must be a whole number from 0 to 5" in errors[f"mark-{outcomes.pk}"][0]
-    assert errors[f"mark-{local.pk}"][0].startswith("Give the reason for your mark")
+    assert errors[f"justification-{local.pk}"][0].startswith("Give the reason for your mark")
     assert f"mark-{users.pk}" in errors
     assert not Mark.objects.exists()
 

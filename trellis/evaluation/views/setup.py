@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trellis.bids import selectors as bid_selectors
@@ -39,14 +39,6 @@ STEPS = (
     "Moderate: the moderator brings the marks together and records the agreed mark and its reason for each criterion.",
     "Recommend, approve and award, with a standstill where the law needs one, and feedback for every bidder.",
 )
-
-
-def url_or_blank(name: str, **kwargs: Any) -> str:
-    """The address of another evaluation page, or "" if that page is not there (a link is then left out)."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
 
 
 def _refuse(exc: ServiceDenied) -> PermissionDenied:
@@ -181,8 +173,8 @@ def bid_rows(request: HttpRequest, evaluation, member) -> list[dict[str, Any]]:
                 and evaluation.state == State.SCORING
                 and perms.can_moderate(request.user, evaluation, bid)
             ):
-                row["moderate_url"] = url_or_blank(
-                    "evaluation:moderate", public_id=evaluation.public_id, bid_id=bid.public_id
+                row["moderate_url"] = reverse(
+                    "evaluation:moderate", kwargs={"public_id": evaluation.public_id, "bid_id": bid.public_id}
                 )
         if officer:
             duties = [a for a in selectors.assignments(evaluation, bid) if a.criteria]
@@ -202,13 +194,13 @@ def next_links(request: HttpRequest, evaluation, member) -> list[tuple[str, str]
     ids = {"public_id": evaluation.public_id}
     links: list[tuple[str, str]] = []
     if state != State.SETTING_UP and (officer or moderator):
-        links.append(("See the results and ranking", url_or_blank("evaluation:results", **ids)))
+        links.append(("See the results and ranking", reverse("evaluation:results", kwargs=ids)))
     if perms.can_recommend(user, evaluation):
-        links.append(("Make the recommendation", url_or_blank("evaluation:recommend", **ids)))
+        links.append(("Make the recommendation", reverse("evaluation:recommend", kwargs=ids)))
     if perms.can_decide(user, evaluation):
-        links.append(("Approve the recommendation or send it back", url_or_blank("evaluation:decision", **ids)))
+        links.append(("Approve the recommendation or send it back", reverse("evaluation:decision", kwargs=ids)))
     elif state in (State.RECOMMENDED, State.DECIDED, State.CONCLUDED) and (officer or moderator):
-        links.append(("See the decision", url_or_blank("evaluation:decision", **ids)))
+        links.append(("See the decision", reverse("evaluation:decision", kwargs=ids)))
     return [(text, url) for text, url in links if url]
 
 

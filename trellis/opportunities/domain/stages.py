@@ -18,8 +18,9 @@ step to the next submission stage, which reopens the opportunity for bids with a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
@@ -152,3 +153,63 @@ def last_submission_index(stages: Sequence[str], index: int) -> int | None:
         if is_submission(stages[at]):
             return at
     return None
+
+
+def invitation_errors(
+    stage: Stage, *, closes_at: object, questions_close_at: object, now: datetime
+) -> dict[str, list[str]]:
+    """What is wrong with the dates of an invitation to a later submission stage, by field (empty when none):
+    the deadline at least the stage's minimum period away, questions closing in the future and before it."""
+    errors: dict[str, list[str]] = {}
+    period = LATER_STAGE_PERIODS.get(stage)
+    if not isinstance(closes_at, datetime):
+        errors["closes_at"] = [f"Enter the deadline for the {stage.label.lower()} stage."]
+    elif period is not None and closes_at < now + timedelta(days=period.days):
+        earliest = now + timedelta(days=period.days)
+        errors["closes_at"] = [
+            f"The deadline must be at least {period.days} days away ({period.rule.lower()}): "
+            f"no earlier than {earliest:%-d %B %Y}."
+        ]
+    if questions_close_at is not None:
+        if not isinstance(questions_close_at, datetime):
+            errors["questions_close_at"] = ["Enter a real date and time."]
+        elif questions_close_at <= now:
+            errors["questions_close_at"] = ["Questions must close in the future."]
+        elif isinstance(closes_at, datetime) and questions_close_at >= closes_at:
+            errors["questions_close_at"] = ["Questions must close before the deadline."]
+    return errors
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Who goes on from an opened submission stage, the message to those who do not, and what is wrong, by field."""
+
+    going_on: frozenset[int]
+    message: str
+    problems: dict[str, list[str]]
+
+
+MAX_MESSAGE = 5000
+
+
+def check_choice(*, submitted: set[int], wanted: Iterable[object], message: str, opened: bool) -> Choice:
+    """Check a choice of who goes on: among the stage's bidders (``submitted``, by id), once their bids are opened,
+    and with a reason for anyone left out — they are sent it."""
+    problems: dict[str, list[str]] = {}
+    if not opened:
+        problems["participants"] = ["Open this stage's bids before choosing who goes on."]
+    ids: set[int] = set()
+    for raw in wanted:
+        try:
+            ids.add(int(str(raw)))
+        except ValueError:
+            problems["participants"] = ["Choose providers from the list."]
+    if ids - submitted and "participants" not in problems:
+        problems["participants"] = ["Choose only providers that submitted to this stage."]
+    going_on = frozenset(ids & submitted)
+    text = (message or "").strip()
+    if going_on and submitted - going_on and not text:
+        problems["message"] = ["Tell the providers who are not going on why: the message is sent to them."]
+    if len(text) > MAX_MESSAGE:
+        problems["message"] = [f"Keep the message to {MAX_MESSAGE:,} characters or fewer."]
+    return Choice(going_on, text, problems)

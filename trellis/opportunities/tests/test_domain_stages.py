@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from trellis.core.errors import InvalidTransition, ValidationFailed
@@ -127,3 +129,36 @@ def test_a_stage_move_with_problems_fails_naming_the_fields():
 def test_plan_problem_is_none_for_guards_that_are_not_about_the_plan():
     assert plan_problem(Guard.REASON_GIVEN, DEFAULT, 0) is None
     assert plan_problem(Guard.NEXT_IS_STEP, DEFAULT, 0) is None
+
+
+# Inviting a later stage --------------------------------------------------------------------------------------------
+
+NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
+
+
+def test_a_tender_invitation_needs_25_days_and_questions_closing_between_now_and_the_deadline():
+    ok = stages.invitation_errors(
+        Stage.TENDER, closes_at=NOW + timedelta(days=25), questions_close_at=NOW + timedelta(days=20), now=NOW
+    )
+    assert ok == {}
+    short = stages.invitation_errors(Stage.TENDER, closes_at=NOW + timedelta(days=24), questions_close_at=None, now=NOW)
+    assert "at least 25 days away" in short["closes_at"][0] and "26 March 2027" in short["closes_at"][0]
+    late = stages.invitation_errors(
+        Stage.FINAL_TENDER, closes_at=NOW + timedelta(days=10), questions_close_at=NOW + timedelta(days=11), now=NOW
+    )
+    assert late == {"questions_close_at": ["Questions must close before the deadline."]}
+    missing = stages.invitation_errors(Stage.TENDER, closes_at=None, questions_close_at="soon", now=NOW)
+    assert set(missing) == {"closes_at", "questions_close_at"}
+
+
+def test_who_goes_on_is_chosen_among_the_opened_bidders_with_a_reason_for_the_rest():
+    ok = stages.check_choice(submitted={1, 2, 3}, wanted=["1", 2], message=" Not local enough. ", opened=True)
+    assert ok.going_on == {1, 2} and ok.message == "Not local enough." and ok.problems == {}
+    everyone = stages.check_choice(submitted={1, 2}, wanted=[1, 2], message="", opened=True)
+    assert everyone.problems == {}  # nobody left out: no message needed
+    unexplained = stages.check_choice(submitted={1, 2}, wanted=[1], message="", opened=True)
+    assert list(unexplained.problems) == ["message"]
+    assert list(stages.check_choice(submitted={1}, wanted=[1], message="", opened=False).problems) == ["participants"]
+    stranger = stages.check_choice(submitted={1}, wanted=[1, 9], message="", opened=True)
+    assert stranger.problems["participants"] == ["Choose only providers that submitted to this stage."]
+    assert stages.check_choice(submitted={1}, wanted=["x"], message="", opened=True).problems["participants"]
