@@ -2,14 +2,35 @@
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.database import FAST_PASSWORD_HASHERS, DemoSnapshot, ensure_reference_data, take_snapshot
+from tests.database import (
+    FAST_PASSWORD_HASHERS,
+    DemoSnapshot,
+    ensure_reference_data,
+    migrations_fingerprint,
+    reuse_migrated_sqlite,
+    take_snapshot,
+)
 from trellis.core.domain.roles import Role
 from trellis.core.models import Membership
 from trellis.core.tests.factories import PASSWORD, PersonFactory
 from trellis.organisations.tests.factories import OrganisationFactory, PlaceFactory, WardFactory
+
+ROOT = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb, django_db_createdb):
+    """With --reuse-db, an in-memory SQLite test database starts from a migrated copy kept in var/test-db/."""
+    from django.db import connection
+
+    keep = django_db_keepdb and not django_db_createdb
+    if keep and connection.vendor == "sqlite" and connection.creation._get_test_db_name().startswith("file:memorydb"):
+        template = ROOT / "var" / "test-db" / f"migrated-{migrations_fingerprint(ROOT)}.sqlite3"
+        reuse_migrated_sqlite(connection.alias, template)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,11 @@
-"""The test database: the reference data every test expects, and copies of the whole database, taken once and
-put back in well under a second.
+"""The test database: the reference data every test expects, a migrated database kept between local runs, and
+copies of the whole database, taken once and put back in well under a second.
+
+Kept between runs (`--reuse-db`): PostgreSQL keeps its test database as pytest-django does. SQLite's test database
+lives in memory and would be migrated afresh in every worker (26 migrations, several seconds), so
+`reuse_migrated_sqlite` keeps a migrated copy in `var/test-db/`, named by a hash of every migration file, and each
+worker copies it into its in-memory database instead of migrating. Any change to a migration gives a new name, so a
+stale copy is never used.
 
 Loading the Northbridge demo takes thousands of queries; the browser journeys each need it fresh. So the demo is
 loaded once per test session (per xdist worker), a snapshot of the database is taken, and each journey starts from
@@ -16,6 +22,8 @@ Uploaded files are not in the database: `DemoSnapshot` keeps the demo's upload f
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -103,6 +111,51 @@ def ensure_reference_data() -> None:
 
     if not ServiceType.objects.exists():
         load_vocabularies(lambda name: apps.get_model("organisations", name))
+
+
+def migrations_fingerprint(root: Path) -> str:
+    """A hash of Django's version and every migration file in the project: it changes whenever the schema might."""
+    import django
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(root.glob("trellis/*/migrations/*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def reuse_migrated_sqlite(alias: str, template: Path) -> None:
+    """Make Django's test-database creation for `alias` (an in-memory SQLite database) copy `template` instead of
+    migrating, when the template exists; otherwise migrate as usual and save the result as the template."""
+    from django.conf import settings
+
+    connection = connections[alias]
+    creation = connection.creation
+    migrate_and_create = creation.create_test_db
+
+    def create_test_db(verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        if not template.exists():
+            name = migrate_and_create(verbosity, autoclobber, serialize, keepdb)
+            template.parent.mkdir(parents=True, exist_ok=True)
+            partial = template.with_name(f"{template.name}.{os.getpid()}")
+            copy = sqlite3.connect(partial)
+            connection.connection.backup(copy)
+            copy.close()
+            os.replace(partial, template)  # whole or not at all, if two workers save at once
+            return name
+        name = creation._get_test_db_name()
+        connection.close()
+        settings.DATABASES[alias]["NAME"] = name
+        connection.settings_dict["NAME"] = name
+        connection.ensure_connection()
+        saved = sqlite3.connect(template)
+        saved.backup(connection.connection)
+        saved.close()
+        if serialize:
+            connection._test_serialized_contents = creation.serialize_db_to_string()
+        return name
+
+    creation.create_test_db = create_test_db
 
 
 def take_snapshot(alias: str = "default", suffix: str = "snapshot") -> DatabaseSnapshot:
