@@ -36,6 +36,7 @@ __all__ = [
     "budget_required",
     "conflict_declarations",
     "criterion_rules",
+    "framework_bidders",
     "live_bid_for",
     "missing_before_submit",
     "opened_bids",
@@ -151,6 +152,15 @@ def bids_for_opportunity(*, actor, opportunity) -> QuerySet[Bid]:
     return _with_content(_current_bids(opportunity).filter(status=BidStatus.SUBMITTED)).order_by(
         "lot__number", "submitted_at", "id"
     )
+
+
+def framework_bidders(actor, framework) -> list:
+    """The organisations whose submitted bids for ``framework`` this person may read (the authority's people, once
+    the bids are opened); nobody otherwise. Offered on the framework's panel (``BidsConfig.ready``)."""
+    try:
+        return [bid.organisation for bid in bids_for_opportunity(actor=actor, opportunity=framework)]
+    except PermissionDenied:
+        return []
 
 
 def stage_bidders(opportunity) -> list:

@@ -3,11 +3,11 @@ shown beside an opportunity (publication readiness, aggregation, proportionate p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -38,6 +38,9 @@ from trellis.organisations.domain.accreditation import Evidence, EvidenceKind
 from trellis.places import selectors as place_selectors
 from trellis.routes import selectors as route_selectors
 from trellis.routes.domain import Facts, FactsInvalid, Route, TimeLimit
+
+if TYPE_CHECKING:
+    from trellis.organisations.models import Organisation
 from trellis.routes.domain.context import build_context
 from trellis.routes.domain.notices import time_limits_for
 
@@ -478,6 +481,29 @@ def framework_members(framework: Opportunity) -> QuerySet[FrameworkMember]:
         .select_related("organisation", "appointed_by")
         .order_by("organisation__name", "id")
     )
+
+
+#: A source of providers who could be appointed to an awarded framework: (person, framework) → organisations.
+FrameworkCandidates = Callable[[Person, Opportunity], Iterable["Organisation"]]
+_framework_candidate_sources: list[FrameworkCandidates] = []
+
+
+def framework_candidates_from(source: FrameworkCandidates) -> None:
+    """Offer the organisations ``source`` gives on an awarded framework's panel. Who bid for a framework is known to
+    the bids app, later in the cycle than this one: it adds its source when it starts (``BidsConfig.ready``), so
+    this app offers its bidders without importing it. Adding the same source again changes nothing."""
+    if source not in _framework_candidate_sources:
+        _framework_candidate_sources.append(source)
+
+
+def framework_candidates(*, actor: Person, framework: Opportunity) -> list[Organisation]:
+    """Who can be ticked on an awarded framework's panel: the organisations the later stages offer this person (the
+    bidders, once their bids are opened and the person may read them) and the providers already on it; each once,
+    by name."""
+    offered = [org for source in _framework_candidate_sources for org in source(actor, framework)]
+    members = [m.organisation for m in framework_members(framework)]
+    by_org_id = {org.org_id: org for org in offered + members}
+    return sorted(by_org_id.values(), key=lambda org: org.name.lower())
 
 
 def is_framework_member(opportunity: Opportunity, organisation) -> bool:
