@@ -38,11 +38,12 @@ from trellis.organisations.domain.accreditation import Evidence, EvidenceKind
 from trellis.places import selectors as place_selectors
 from trellis.routes import selectors as route_selectors
 from trellis.routes.domain import Facts, FactsInvalid, Route, TimeLimit
+from trellis.routes.domain.context import build_context
+from trellis.routes.domain.notices import time_limits_for
 
 if TYPE_CHECKING:
     from trellis.organisations.models import Organisation
-from trellis.routes.domain.context import build_context
-from trellis.routes.domain.notices import time_limits_for
+    from trellis.places.models import Place
 
 #: Providers are voluntary, community and social enterprise or private organisations; public bodies are buyers.
 PROVIDER_SECTORS = ["vcse", "private"]
@@ -137,11 +138,11 @@ def opportunity_by_reference(reference: str) -> Opportunity | None:
     return Opportunity.objects.filter(reference=reference).first()
 
 
-def opportunity_exists(*, place, title: str) -> bool:
+def opportunity_exists(*, place: Place, title: str) -> bool:
     return Opportunity.objects.filter(place=place, title=title).exists()
 
 
-def opportunities_for_staff(place) -> QuerySet[Opportunity]:
+def opportunities_for_staff(place: Place | None) -> QuerySet[Opportunity]:
     """Every opportunity for a place, in any state, most recently changed first (for the council's pages)."""
     qs = Opportunity.objects.all() if place is None else Opportunity.objects.filter(place=place)
     return (
@@ -426,7 +427,7 @@ def prequalification_for(opportunity: Opportunity) -> prequalification.Prequalif
 
 
 def readiness_for(
-    *, opportunity: Opportunity, organisation, today: date | None = None
+    *, opportunity: Opportunity, organisation: Organisation, today: date | None = None
 ) -> prequalification.ProviderReadiness:
     """How much of what the opportunity asks the organisation already holds as current, verified evidence."""
     today = today or timezone.localdate()
@@ -448,7 +449,7 @@ def document_get_for(*, opportunity: Opportunity, public_id) -> OpportunityDocum
     return document
 
 
-def route_decisions_available(actor, place=None) -> QuerySet:
+def route_decisions_available(actor: Person, place: Place | None = None) -> QuerySet:
     """Saved route decisions an opportunity can start from: current ones (not replaced), newest first."""
     place = place or place_selectors.default_place()
     if place is None:
@@ -506,7 +507,7 @@ def framework_candidates(*, actor: Person, framework: Opportunity) -> list[Organ
     return sorted(by_org_id.values(), key=lambda org: org.name.lower())
 
 
-def is_framework_member(opportunity: Opportunity, organisation) -> bool:
+def is_framework_member(opportunity: Opportunity, organisation: Organisation | None) -> bool:
     """For a call-off: is ``organisation`` on its framework? Any other kind of opportunity is open to all."""
     if opportunity.kind != Kind.CALL_OFF:
         return True
@@ -517,7 +518,7 @@ def is_framework_member(opportunity: Opportunity, organisation) -> bool:
     ).exists()
 
 
-def stage_entry_problem(opportunity: Opportunity, organisation) -> str | None:
+def stage_entry_problem(opportunity: Opportunity, organisation: Organisation | None) -> str | None:
     """Why ``organisation`` may not bid in the opportunity's current stage (None when it may): a later stage of a
     procedure run in stages is only for the providers chosen to go on."""
     if opportunity.stages and opportunity.stage_index > 0:
