@@ -44,6 +44,7 @@ __all__ = [
     "framework_bidders",
     "live_bid_for",
     "missing_before_submit",
+    "opened_bid_documents",
     "opened_bids",
     "opening_for",
     "receipt_for",
@@ -189,6 +190,14 @@ def opened_bids(opportunity: Opportunity) -> QuerySet[Bid]:
     return _with_content(_current_bids(opportunity).filter(status=BidStatus.SUBMITTED)).order_by(
         "lot__number", "organisation__name", "id"
     )
+
+
+def opened_bid_documents(bid: Bid) -> list[BidDocument]:
+    """The documents of one of ``opened_bids`` — for the evaluation app, which decides who on the panel may read
+    them. Raises PermissionDenied while the bid is sealed (not submitted, or its stage's bids not yet opened)."""
+    if bid.status != BidStatus.SUBMITTED or not perms.is_opened(bid.opportunity, bid.stage):
+        raise PermissionDenied(perms.SEALED)
+    return list(bid.documents.all())
 
 
 def conflict_declarations(bid_ids) -> QuerySet[ConflictDeclaration]:
