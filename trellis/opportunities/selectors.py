@@ -492,9 +492,8 @@ _framework_candidate_sources: list[FrameworkCandidates] = []
 def framework_candidates_from(source: FrameworkCandidates) -> None:
     """Offer the organisations ``source`` gives on an awarded framework's panel. Who bid for a framework is known to
     the bids app, later in the cycle than this one: it adds its source when it starts (``BidsConfig.ready``), so
-    this app offers its bidders without importing it. Adding the same source again changes nothing."""
-    if source not in _framework_candidate_sources:
-        _framework_candidate_sources.append(source)
+    this app offers its bidders without importing it."""
+    _framework_candidate_sources.append(source)
 
 
 def framework_candidates(*, actor: Person, framework: Opportunity) -> list[Organisation]:
