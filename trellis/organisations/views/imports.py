@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from trellis.core.errors import PermissionDenied as DeniedByService
 from trellis.core.errors import TrellisError
 from trellis.core.forms import show_service_errors
-from trellis.organisations import importing, selectors
+from trellis.organisations import importing, selectors, tasks
 from trellis.organisations import permissions as perms
 from trellis.organisations.domain.import_columns import COLUMNS, ORG_ID_SOURCES
 from trellis.organisations.domain.importing import MAX_BYTES, MAX_ROWS
@@ -108,7 +108,7 @@ def import_job(request: HttpRequest, public_id: UUID) -> HttpResponse:
     job = importing.import_job_get_for(actor=request.user, public_id=public_id)
     if request.method == "POST":
         try:
-            importing.organisations_import_confirm(actor=request.user, job=job)
+            importing.organisations_import_confirm(actor=request.user, job=job, start=tasks.organisations_import_task)
         except DeniedByService as exc:
             raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
