@@ -174,25 +174,24 @@ def _load(today: date) -> LoadReport:
     verifier = _verifier(data, people)
 
     for org, item in new_orgs:
+        documents = []
         for ev in item.get("evidence", []):
             kind = EvidenceKind(ev["kind"])
             days = ev.get("expires_in_days")
             expires_on = today + timedelta(days=days) if days is not None else None
-            uploaded_on = min(today, expires_on - timedelta(days=1)) if expires_on else today
-            doc = org_services.evidence_upload(
-                actor=None,
-                check_permission=False,
-                organisation=org,
-                kind=kind.value,
-                title=ev["title"],
-                filename=f"{kind.value.replace('_', '-')}.pdf",
-                content=_evidence_pdf(org.name, kind, ev["title"], expires_on),
-                expires_on=expires_on,
-                today=uploaded_on,
+            documents.append(
+                org_services.EvidenceToLoad(
+                    kind=kind.value,
+                    title=ev["title"],
+                    filename=f"{kind.value.replace('_', '-')}.pdf",
+                    content=_evidence_pdf(org.name, kind, ev["title"], expires_on),
+                    expires_on=expires_on,
+                    uploaded_on=min(today, expires_on - timedelta(days=1)) if expires_on else today,
+                    verified=bool(ev.get("verified")),
+                )
             )
-            report.documents_created += 1
-            if ev.get("verified") and verifier is not None:
-                org_services.evidence_review(actor=verifier, document=doc, verified=True, today=today)
+        loaded = org_services.evidence_load(organisation=org, items=documents, verifier=verifier, today=today)
+        report.documents_created += len(loaded)
 
     for c in data.get("consortia", []):
         lead = org_selectors.organisation_by_org_id(c["lead"])
