@@ -26,6 +26,7 @@ from trellis.core.errors import ValidationFailed
 from trellis.core.models import Membership, Person
 from trellis.core.permissions import require
 from trellis.core.services import audit_record, notify
+from trellis.organisations import messages
 from trellis.organisations import permissions as perms
 from trellis.organisations.domain import accreditation
 from trellis.organisations.domain.accreditation import EvidenceKind, Tier
@@ -284,12 +285,7 @@ def evidence_upload(
         target=doc,
         data={"organisation": organisation.org_id, "kind": kind, "sha256": doc.sha256, "expires_on": expires_on},
     )
-    notify(
-        recipients=_commissioners(),
-        subject=f"Evidence to verify: {organisation.name}",
-        body=f"{organisation.name} uploaded “{doc.title}” ({doc.kind_label}). Please check and verify it.",
-        url=f"/directory/verify/{doc.public_id}/",
-    )
+    notify(recipients=_commissioners(), message=messages.evidence_to_verify(doc))
     return doc
 
 
@@ -335,12 +331,9 @@ def evidence_review(
         target=document,
         data={"organisation": document.organisation.org_id, "kind": document.kind, "note": document.review_note},
     )
-    outcome = "verified" if verified else "not accepted"
     notify(
         recipients=_organisation_admins(document.organisation),
-        subject=f"Your {document.kind_label.lower()} was {outcome}",
-        body=f"“{document.title}” was {outcome} by {actor.get_full_name()}." + (f"\n\n{note}" if note else ""),
-        url=f"/directory/{document.organisation.slug}/evidence/",
+        message=messages.evidence_reviewed(document, verified=verified, reviewer=actor, note=note),
     )
     return document
 
@@ -361,17 +354,8 @@ def evidence_send_reminders(*, today: date | None = None) -> int:
             continue
         with transaction.atomic():
             EvidenceDocument.objects.filter(pk=doc.pk).update(last_reminder_days=due)
-            when = "today" if due == 0 else f"in {(doc.expires_on - today).days} days"
-            if doc.expires_on < today:
-                when = f"on {doc.expires_on:%-d %B %Y} (it has expired)"
             notify(
-                recipients=_organisation_admins(doc.organisation),
-                subject=f"{doc.kind_label} expires {when}",
-                body=(
-                    f"Your {doc.kind_label.lower()} “{doc.title}” expires {when} "
-                    f"({doc.expires_on:%-d %B %Y}). Upload the new one so your accreditation stays current."
-                ),
-                url=f"/directory/{doc.organisation.slug}/evidence/",
+                recipients=_organisation_admins(doc.organisation), message=messages.evidence_expiring(doc, today=today)
             )
             audit_record(actor=None, verb="evidence.reminder_sent", target=doc, data={"days_before": due})
             if doc.expires_on < today:
@@ -468,9 +452,7 @@ def consortium_create(
     )
     notify(
         recipients={p for o in member_orgs for p in _organisation_admins(o)} - ({actor} if actor else set()),
-        subject=f"Your organisation is a member of {name}",
-        body=f"{lead.name} has set up the consortium “{name}” with your organisation as a member.",
-        url=f"/directory/{org.slug}/",
+        message=messages.consortium_member(org, lead=lead),
     )
     return consortium
 
@@ -541,9 +523,7 @@ def partner_interest_express(
     )
     notify(
         recipients=_organisation_admins(partner_request.organisation),
-        subject=f"{organisation.name} is interested in “{partner_request.title}”",
-        body=message.strip(),
-        url=f"/directory/partners/{partner_request.public_id}/",
+        message=messages.partner_interest(partner_request, organisation=organisation, message=message.strip()),
     )
     return interest
 
@@ -582,7 +562,6 @@ def organisation_member_add(
     A new person gets an account with no password: they sign in with a one-time code sent to that address.
     """
     from django.core.validators import validate_email
-    from django.urls import reverse
 
     require(perms.can_edit_organisation(actor, organisation))
     errors: dict[str, list[str]] = {}
@@ -607,18 +586,9 @@ def organisation_member_add(
         person = Person.objects.create_user(address, full_name=(full_name or "").strip()[:200])
         audit_record(actor=actor, verb="person.invited", target=person, data={"organisation": organisation.org_id})
     membership = membership_grant(actor=actor, person=person, organisation=organisation, role=role_value)
-    how = (
-        f"To sign in, go to {settings.SITE_URL}{reverse('account_request_login_code')} and enter this e-mail "
-        "address: we will send you a one-time code. You do not need a password."
-        if is_new
-        else "Sign in as usual to see it."
-    )
     notify(
         recipients=[person],
-        subject=f"You have been added to {organisation.name}",
-        body=f"{actor.get_full_name()} has added you to {organisation.name} on Trellis as a "
-        f"{role_value.label.lower()}.\n\n{how}",
-        url=f"/directory/{organisation.slug}/",
+        message=messages.member_added(organisation, added_by=actor, role=role_value, is_new=is_new),
     )
     return membership
 

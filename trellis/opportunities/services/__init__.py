@@ -12,7 +12,6 @@ name is importable from here.
 """
 
 from trellis.opportunities.services.alerts import alert_subscription_remove, alert_subscription_set
-from trellis.opportunities.services.common import opportunity_url
 from trellis.opportunities.services.contents import criteria_set, eligibility_set, lots_set
 from trellis.opportunities.services.documents import document_add, document_remove
 from trellis.opportunities.services.editing import opportunity_create, opportunity_update
@@ -45,5 +44,4 @@ __all__ = [
     "opportunity_stage_advance",
     "opportunity_transition",
     "opportunity_update",
-    "opportunity_url",
 ]

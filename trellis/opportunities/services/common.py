@@ -5,21 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-
+from trellis.core.messages import Message
 from trellis.core.models import Person
 from trellis.core.services import audit_record, notify
 from trellis.opportunities import selectors
 from trellis.opportunities.domain.lifecycle import Status
 from trellis.opportunities.models import Opportunity
-
-
-def opportunity_url(opportunity: Opportunity) -> str:
-    try:
-        return reverse("opportunities:detail", kwargs={"public_id": opportunity.public_id})
-    except NoReverseMatch:
-        return f"/opportunities/{opportunity.public_id}/"
 
 
 def lock(opportunity: Opportunity) -> Opportunity:
@@ -46,14 +37,14 @@ def refresh_from(target: Opportunity, source: Opportunity) -> None:
         setattr(target, f.attname, getattr(source, f.attname))
 
 
-def notify_people(people: dict[Person, bool], *, subject: str, body: str, url: str) -> None:
+def notify_people(people: dict[Person, bool], message: Message) -> None:
     """Notify each person, by e-mail too where their preference (the dict's value) says so."""
     by_email = [p for p, email in people.items() if email]
     in_app = [p for p, email in people.items() if not email]
     if by_email:
-        notify(recipients=by_email, subject=subject, body=body, url=url, email=True)
+        notify(recipients=by_email, message=message, email=True)
     if in_app:
-        notify(recipients=in_app, subject=subject, body=body, url=url, email=False)
+        notify(recipients=in_app, message=message, email=False)
 
 
 def interested(opportunity: Opportunity) -> dict[Person, bool]:
@@ -62,10 +53,3 @@ def interested(opportunity: Opportunity) -> dict[Person, bool]:
     for person in selectors.people_of_asking_organisations(opportunity):
         people.setdefault(person, True)
     return people
-
-
-def deadline_text(opportunity: Opportunity) -> str:
-    if opportunity.closes_at is None:
-        return ""
-    local = timezone.localtime(opportunity.closes_at)
-    return f"{local:%-I:%M%p on %A %-d %B %Y}".replace("AM", "am").replace("PM", "pm")

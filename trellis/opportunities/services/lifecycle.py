@@ -13,20 +13,13 @@ from trellis.core.errors import InvalidTransition
 from trellis.core.models import Person
 from trellis.core.permissions import deny, require
 from trellis.core.services import audit_record, notify
+from trellis.opportunities import messages, selectors
 from trellis.opportunities import permissions as perms
-from trellis.opportunities import selectors
 from trellis.opportunities.domain import lifecycle
 from trellis.opportunities.domain.kinds import Kind
 from trellis.opportunities.domain.lifecycle import Action, Status, Who
 from trellis.opportunities.models import Opportunity
-from trellis.opportunities.services.common import (
-    deadline_text,
-    interested,
-    lock,
-    notify_people,
-    opportunity_url,
-    refresh_from,
-)
+from trellis.opportunities.services.common import interested, lock, notify_people, refresh_from
 
 
 def move(
@@ -135,36 +128,16 @@ def close_due_opportunities(*, now: datetime | None = None) -> int:
 
 
 def _notify_move(opportunity: Opportunity, action: Action, before: Status) -> None:
-    url = opportunity_url(opportunity)
     if action == Action.PUBLISH:
         people = {s.person: s.email for s in selectors.matching_subscriptions(opportunity)}
         if opportunity.kind == Kind.CALL_OFF and opportunity.framework is not None:
             # The framework's providers are the only ones who may bid: each hears, by e-mail too.
             people = {person: True for person in selectors.framework_member_people(opportunity.framework)}
-        notify_people(
-            people,
-            subject=f"New opportunity: {opportunity.title}",
-            body=(
-                f"{opportunity.kind_label}: {opportunity.title} ({opportunity.reference}).\n\n"
-                f"{opportunity.summary}\n\nThe deadline is {deadline_text(opportunity)}."
-            ).strip(),
-            url=url,
-        )
+        notify_people(people, messages.published(opportunity))
     elif action == Action.CANCEL and before in lifecycle.PUBLIC_STATUSES:
-        notify_people(
-            interested(opportunity),
-            subject=f"Cancelled: {opportunity.title}",
-            body=f"{opportunity.title} ({opportunity.reference}) has been cancelled.\n\n{opportunity.status_reason}",
-            url=url,
-        )
+        notify_people(interested(opportunity), messages.cancelled(opportunity))
     elif action == Action.APPROVE and opportunity.created_by is not None:
-        notify(
-            recipients=[opportunity.created_by],
-            subject=f"Approved: {opportunity.title}",
-            body=f"{opportunity.title} ({opportunity.reference}) has been approved and can now be published.",
-            url=url,
-            email=False,
-        )
+        notify(recipients=[opportunity.created_by], message=messages.approved(opportunity), email=False)
 
 
 def opportunity_send_deadline_reminders(*, now: datetime | None = None) -> int:
@@ -182,13 +155,7 @@ def opportunity_send_deadline_reminders(*, now: datetime | None = None) -> int:
                 continue
             locked.reminders_sent = sorted(already | ({1, 7} if due == 1 else {7}))
             locked.save(update_fields=["reminders_sent", "updated_at"])
-            when = "tomorrow" if due == 1 else "in a week"
-            notify_people(
-                interested(locked),
-                subject=f"Deadline {when}: {locked.title}",
-                body=f"The deadline for {locked.title} ({locked.reference}) is {deadline_text(locked)}.",
-                url=opportunity_url(locked),
-            )
+            notify_people(interested(locked), messages.deadline_reminder(locked, days=due))
             audit_record(actor=None, verb="opportunity.deadline_reminder", target=locked, data={"days": due})
         sent += 1
     return sent

@@ -12,11 +12,11 @@ from trellis.core.errors import InvalidTransition
 from trellis.core.models import Person
 from trellis.core.permissions import deny, require
 from trellis.core.services import audit_record, notify
+from trellis.opportunities import messages, selectors
 from trellis.opportunities import permissions as perms
-from trellis.opportunities import selectors
 from trellis.opportunities.domain import fields as field_rules
 from trellis.opportunities.models import Clarification, ClarificationStatus, Opportunity
-from trellis.opportunities.services.common import interested, notify_people, opportunity_url
+from trellis.opportunities.services.common import interested, notify_people
 
 
 @transaction.atomic
@@ -38,9 +38,7 @@ def clarification_ask(
     )
     notify(
         recipients=selectors.opportunity_officers(opportunity),
-        subject=f"New question: {opportunity.title}",
-        body=f"A provider has asked a question about {opportunity.title} ({opportunity.reference}).",
-        url=opportunity_url(opportunity),
+        message=messages.question_asked(opportunity),
         email=False,
     )
     return clarification
@@ -73,14 +71,7 @@ def clarification_answer(
         data={"opportunity": locked.opportunity.reference, "changed_after_publishing": was_published},
     )
     if locked.status == ClarificationStatus.PUBLISHED:
-        opportunity = locked.opportunity
-        notify_people(
-            interested(opportunity),
-            subject=f"Question answered: {opportunity.title}",
-            body=f"A new answer to a clarification question about {opportunity.title} ({opportunity.reference}) "
-            "has been published.",
-            url=opportunity_url(opportunity),
-        )
+        notify_people(interested(locked.opportunity), messages.question_answered(locked.opportunity))
     for name in ("answer", "answered_by_id", "answered_at", "status", "published_at"):
         setattr(clarification, name, getattr(locked, name))
     return clarification

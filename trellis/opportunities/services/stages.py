@@ -13,13 +13,13 @@ from django.utils import timezone
 from trellis.core.models import Person
 from trellis.core.permissions import require
 from trellis.core.services import audit_record
+from trellis.opportunities import messages, selectors
 from trellis.opportunities import permissions as perms
-from trellis.opportunities import selectors
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.kinds import Stage
 from trellis.opportunities.domain.lifecycle import Action
 from trellis.opportunities.models import Opportunity, StageParticipant
-from trellis.opportunities.services.common import deadline_text, lock, notify_people, opportunity_url, refresh_from
+from trellis.opportunities.services.common import lock, notify_people, refresh_from
 from trellis.opportunities.services.lifecycle import move
 
 
@@ -123,14 +123,7 @@ def opportunity_invite_next_stage(
             target=locked,
             data={"stage": stage.value, "closes_at": closes_at.isoformat()},
         )
-        notify_people(
-            {person: True for person in selectors.stage_participant_people(locked)},
-            subject=f"Invitation: {stage.label.lower()} for {locked.title}",
-            body=(
-                f"You are invited to the {stage.label.lower()} stage of {locked.title} ({locked.reference}).\n\n"
-                f"The deadline is {deadline_text(locked)}."
-            ),
-            url=opportunity_url(locked),
-        )
+        invited = {person: True for person in selectors.stage_participant_people(locked)}
+        notify_people(invited, messages.stage_invitation(locked, stage=stage))
         refresh_from(opportunity, locked)
     return opportunity
