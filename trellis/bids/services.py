@@ -10,14 +10,12 @@ Every service that depends on the deadline takes ``now`` (default: the server's 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -43,7 +41,7 @@ from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities import services as opportunity_services
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.organisations import selectors as directory
-from trellis.organisations.domain.uploads import check_document_upload
+from trellis.organisations import services as directory_services
 
 MAX_DOCUMENTS = 20
 RECEIPT_ATTEMPTS = 5
@@ -187,32 +185,18 @@ def bid_document_add(*, actor: Person, bid: Bid, upload, title: str = "", now: d
     """Attach a document, checked by its content (type and size) before anything is stored."""
     now = now or timezone.now()
     locked = _editable(actor, bid, now)
-    checked = check_document_upload(upload, title, max_bytes=settings.TRELLIS_MAX_UPLOAD_BYTES)
-    errors = dict(checked.errors)
+    problems: dict[str, list[str]] = {}
     if locked.documents.count() >= MAX_DOCUMENTS:
-        errors["file"] = [f"A bid can have up to {MAX_DOCUMENTS} documents. Remove one to add another."]
-    if errors or checked.file_type is None:
-        raise ValidationFailed.of(errors, "The document has not been added.")
-    content, file_type, title, stored_name = checked.content, checked.file_type, checked.title, checked.stored_name
-    document = BidDocument(
-        bid=locked,
-        title=title,
-        original_filename=stored_name,
-        content_type=file_type.content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=actor,
-        uploaded_at=now,
-    )
-    document.file.save(stored_name, ContentFile(content), save=False)
-    stored = document.file.name
-    try:
-        document.save()
+        problems["file"] = [f"A bid can have up to {MAX_DOCUMENTS} documents. Remove one to add another."]
+
+    def record(document: Any) -> None:
         locked.save(update_fields=["updated_at"])
         _audit(actor, "bid.document_added", locked, {"document": str(document.public_id), "sha256": document.sha256})
-    except Exception:
-        document.file.storage.delete(stored)
-        raise
+
+    document = BidDocument(bid=locked, uploaded_at=now)
+    directory_services.uploaded_document_store(
+        document=document, upload=upload, title=title, actor=actor, problems=problems, then=record
+    )
     return document
 
 
@@ -221,12 +205,8 @@ def bid_document_remove(*, actor: Person, document: BidDocument, now: datetime |
     now = now or timezone.now()
     locked = _editable(actor, document.bid, now)
     data = {"document": str(document.public_id), "sha256": document.sha256}
-    stored = document.file.name
-    storage = document.file.storage
-    document.delete()
+    directory_services.uploaded_document_discard(document=document)
     locked.save(update_fields=["updated_at"])
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
     _audit(actor, "bid.document_removed", locked, data)
 
 

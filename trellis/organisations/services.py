@@ -8,7 +8,7 @@ load``, command-line imports); views and the API never pass it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -32,7 +32,13 @@ from trellis.organisations.domain import accreditation
 from trellis.organisations.domain.accreditation import EvidenceKind, Tier
 from trellis.organisations.domain.identifiers import InvalidIdentifier, parse_org_id
 from trellis.organisations.domain.sizes import income_band
-from trellis.organisations.domain.uploads import DOCUMENT_TYPES, UploadRefused, check_upload, safe_filename
+from trellis.organisations.domain.uploads import (
+    DOCUMENT_TYPES,
+    UploadRefused,
+    check_document_upload,
+    check_upload,
+    safe_filename,
+)
 from trellis.organisations.models import (
     ClientGroup,
     Consortium,
@@ -46,6 +52,7 @@ from trellis.organisations.models import (
     PartnerRequest,
     Sector,
     ServiceType,
+    UploadedDocument,
 )
 
 #: Fields a provider admin may change through a profile edit.
@@ -605,3 +612,54 @@ def organisation_update_from_import(
         require(perms.can_manage_directory(actor))
     org, diff = _update(actor=actor, organisation=organisation, changes=changes, audit_extra={"source": "import"})
     return org, bool(diff)
+
+
+# Documents attached to other records (opportunities, bids) ----------------------------------------------------------
+
+
+def uploaded_document_store(
+    *,
+    document: UploadedDocument,
+    upload: Any,
+    title: str,
+    actor: Person,
+    problems: Mapping[str, list[str]] | None = None,
+    then: Callable[[UploadedDocument], None] | None = None,
+) -> UploadedDocument:
+    """Check an upload by its content (type and size) and its title, then store it as ``document``: an unsaved
+    ``UploadedDocument`` of the owning app, with its owner set. The one way such documents are stored.
+
+    A building block of the owning app's service, which has checked permission and locked the owner: ``problems``
+    are the owner's own reasons to refuse (``{"file": [...]}``), reported with the upload's; ``then`` writes what
+    goes with the document (the owner's audit event). Nothing is stored when anything is wrong
+    (``ValidationFailed``), and the stored file is removed again when saving the row or ``then`` fails."""
+    checked = check_document_upload(upload, title, max_bytes=settings.TRELLIS_MAX_UPLOAD_BYTES)
+    errors = {**checked.errors, **(problems or {})}
+    if errors or checked.file_type is None:
+        raise ValidationFailed.of(errors, "The document has not been added.")
+    document.title = checked.title
+    document.original_filename = checked.stored_name
+    document.content_type = checked.file_type.content_type
+    document.size = len(checked.content)
+    document.sha256 = hashlib.sha256(checked.content).hexdigest()
+    document.uploaded_by = actor
+    document.file.save(checked.stored_name, ContentFile(checked.content), save=False)
+    stored = document.file.name
+    try:
+        document.save()
+        if then is not None:
+            then(document)
+    except Exception:
+        document.file.storage.delete(stored)
+        raise
+    return document
+
+
+def uploaded_document_discard(*, document: UploadedDocument) -> None:
+    """Delete a stored document: its row now, its file once the transaction commits (so a rollback keeps both).
+    The owning app's service has checked permission and records the audit event."""
+    stored = document.file.name
+    storage = document.file.storage
+    document.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
