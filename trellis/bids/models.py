@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trellis.core.models import Person
+from trellis.organisations.models import UploadedDocument
 
 
 class BidStatus(models.TextChoices):
@@ -96,22 +97,12 @@ def bid_document_upload_to(instance: BidDocument, filename: str) -> str:
     return f"bids/{instance.bid.public_id}/{uuid.uuid4().hex}-{filename}"
 
 
-class BidDocument(models.Model):
-    """A document attached to a bid. Checked by content on upload; served only after a permission check."""
+class BidDocument(UploadedDocument):
+    """A document attached to a bid. Checked by content on upload; sealed with the bid, and served only after a
+    permission check."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
     file = models.FileField(upload_to=bid_document_upload_to, max_length=300)
-    original_filename = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"Bid document {self.public_id}"

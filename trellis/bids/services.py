@@ -10,20 +10,17 @@ Every service that depends on the deadline takes ``now`` (default: the server's 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from trellis.bids import messages, selectors
 from trellis.bids import permissions as perms
-from trellis.bids import selectors
 from trellis.bids.domain import bidding, fcr, receipts
 from trellis.bids.domain.bidding import BidStatus
 from trellis.bids.models import (
@@ -36,15 +33,15 @@ from trellis.bids.models import (
     Receipt,
 )
 from trellis.core.errors import InvalidTransition, ValidationFailed
+from trellis.core.messages import Message
 from trellis.core.models import Person
 from trellis.core.permissions import require
 from trellis.core.services import audit_record, notify
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities import services as opportunity_services
 from trellis.opportunities.domain import stages as stage_rules
-from trellis.opportunities.domain.kinds import Stage
 from trellis.organisations import selectors as directory
-from trellis.organisations.domain.uploads import check_document_upload
+from trellis.organisations import services as directory_services
 
 if TYPE_CHECKING:
     from trellis.opportunities.models import Lot, Opportunity
@@ -52,13 +49,6 @@ if TYPE_CHECKING:
 
 MAX_DOCUMENTS = 20
 RECEIPT_ATTEMPTS = 5
-
-
-def bid_url(bid: Bid) -> str:
-    try:
-        return reverse("bids:bid", kwargs={"public_id": bid.public_id})
-    except NoReverseMatch:
-        return f"/bids/{bid.public_id}/"
 
 
 def _lock(bid: Bid) -> Bid:
@@ -206,32 +196,18 @@ def bid_document_add(*, actor: Person, bid: Bid, upload, title: str = "", now: d
     """Attach a document, checked by its content (type and size) before anything is stored."""
     now = now or timezone.now()
     locked = _editable(actor, bid, now)
-    checked = check_document_upload(upload, title, max_bytes=settings.TRELLIS_MAX_UPLOAD_BYTES)
-    errors = dict(checked.errors)
+    problems: dict[str, list[str]] = {}
     if locked.documents.count() >= MAX_DOCUMENTS:
-        errors["file"] = [f"A bid can have up to {MAX_DOCUMENTS} documents. Remove one to add another."]
-    if errors or checked.file_type is None:
-        raise ValidationFailed.of(errors, "The document has not been added.")
-    content, file_type, title, stored_name = checked.content, checked.file_type, checked.title, checked.stored_name
-    document = BidDocument(
-        bid=locked,
-        title=title,
-        original_filename=stored_name,
-        content_type=file_type.content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=actor,
-        uploaded_at=now,
-    )
-    document.file.save(stored_name, ContentFile(content), save=False)
-    stored = document.file.name
-    try:
-        document.save()
+        problems["file"] = [f"A bid can have up to {MAX_DOCUMENTS} documents. Remove one to add another."]
+
+    def record(document: Any) -> None:
         locked.save(update_fields=["updated_at"])
         _audit(actor, "bid.document_added", locked, {"document": str(document.public_id), "sha256": document.sha256})
-    except Exception:
-        document.file.storage.delete(stored)
-        raise
+
+    document = BidDocument(bid=locked, uploaded_at=now)
+    directory_services.uploaded_document_store(
+        document=document, upload=upload, title=title, actor=actor, problems=problems, then=record
+    )
     return document
 
 
@@ -240,12 +216,8 @@ def bid_document_remove(*, actor: Person, document: BidDocument, now: datetime |
     now = now or timezone.now()
     locked = _editable(actor, document.bid, now)
     data = {"document": str(document.public_id), "sha256": document.sha256}
-    stored = document.file.name
-    storage = document.file.storage
-    document.delete()
+    directory_services.uploaded_document_discard(document=document)
     locked.save(update_fields=["updated_at"])
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
     _audit(actor, "bid.document_removed", locked, data)
 
 
@@ -400,28 +372,6 @@ def _new_receipt(bid: Bid, *, actor: Person, now: datetime, digest: str) -> Rece
     raise InvalidTransition("The bid could not be given a receipt number. Please submit it again.")
 
 
-def _deadline_text(opportunity) -> str:
-    return bidding.format_deadline(opportunity.closes_at) if opportunity.closes_at else "the deadline"
-
-
-def _notify_receipt(bid: Bid, receipt: Receipt, actor: Person) -> None:
-    notify(
-        recipients=[actor],
-        subject=f"Bid submitted: receipt {receipt.number}",
-        body=(
-            f"{bid.organisation.name}'s bid for {bid.opportunity.title} ({bid.opportunity.reference}) was submitted "
-            f"at {bidding.format_deadline(receipt.submitted_at)}.\n\n"
-            f"Receipt number: {receipt.number}\n"
-            f"Fingerprint of what you submitted (SHA-256): {receipt.content_sha256}\n\n"
-            f"You can withdraw it and submit again until the deadline, "
-            f"{_deadline_text(bid.opportunity)}. After that it is sealed until the council "
-            "opens all the bids together."
-        ),
-        url=bid_url(bid),
-        email=True,
-    )
-
-
 def bid_submit(*, actor: Person, bid: Bid, now: datetime | None = None) -> Receipt:
     """Submit (or, after withdrawing, submit again) before the deadline. Refused after the deadline, naming it.
     Anything missing is named, field by field. All or nothing: a failure leaves the bid as it was."""
@@ -456,7 +406,7 @@ def bid_submit(*, actor: Person, bid: Bid, now: datetime | None = None) -> Recei
             locked,
             {"receipt": receipt.number, "content_sha256": digest, "at": now.isoformat()},
         )
-        _notify_receipt(locked, receipt, actor)
+        notify(recipients=[actor], message=messages.bid_submitted(locked, receipt), email=True)
     _refresh_from(bid, locked)
     return receipt
 
@@ -474,17 +424,7 @@ def bid_withdraw(*, actor: Person, bid: Bid, now: datetime | None = None) -> Bid
     locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
     locked.receipts.filter(superseded_at__isnull=True).update(superseded_at=now)
     _audit(actor, "bid.withdrawn", locked, {"at": now.isoformat()})
-    notify(
-        recipients=[actor],
-        subject=f"Bid withdrawn: {locked.opportunity.title}",
-        body=(
-            f"{locked.organisation.name}'s bid for {locked.opportunity.title} ({locked.opportunity.reference}) has "
-            f"been withdrawn. To be considered, submit it again before "
-            f"{_deadline_text(locked.opportunity)}."
-        ),
-        url=bid_url(locked),
-        email=False,
-    )
+    notify(recipients=[actor], message=messages.bid_withdrawn(locked), email=False)
     _refresh_from(bid, locked)
     return bid
 
@@ -527,25 +467,18 @@ def stage_participants_choose(
                 "message": text,
             },
         )
-        label = Stage(step).label.lower() if step else "next stage"
-        for org, going_on in [*((o, True) for o in chosen), *((o, False) for o in left_out)]:
-            people = list(opportunity_selectors.provider_people([org.pk]))
-            if not people:
-                continue
-            notify(
-                recipients=people,
-                subject=(f"{'Chosen to go on' if going_on else 'Not going on'}: {opportunity.title}"),
-                body=(
-                    f"{org.name} has been chosen for the {label} of {opportunity.title} ({opportunity.reference}). "
-                    "You will be invited to the next stage's submissions with their deadline."
-                    if going_on
-                    else f"{org.name} will not go on to the {label} of {opportunity.title} "
-                    f"({opportunity.reference}).\n\n{text}"
-                ),
-                url=opportunity_services.opportunity_url(opportunity),
-                email=True,
-            )
+        for org in chosen:
+            _notify_organisation(org, messages.chosen_to_go_on(opportunity, org, step=step))
+        for org in left_out:
+            _notify_organisation(org, messages.not_going_on(opportunity, org, step=step, reason=text))
     return chosen
+
+
+def _notify_organisation(organisation, message: Message) -> None:
+    """Tell an organisation's people, by e-mail too."""
+    people = list(opportunity_selectors.provider_people([organisation.pk]))
+    if people:
+        notify(recipients=people, message=message, email=True)
 
 
 # Reading --------------------------------------------------------------------------------------------------------

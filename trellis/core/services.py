@@ -21,6 +21,7 @@ from trellis.core.domain.audit_chain import (
     compute_hash,
     verify,
 )
+from trellis.core.messages import Message
 from trellis.core.models import AuditEvent, AuditHead, Notification, Person
 
 # Any constant will do: it names the lock that serialises appends to the chain on PostgreSQL.
@@ -227,15 +228,9 @@ def notifications_muted() -> Iterator[None]:
         _muted.reset(token)
 
 
-def notify(
-    *,
-    recipients: Iterable[Person],
-    subject: str,
-    body: str,
-    url: str = "",
-    email: bool = True,
-) -> None:
-    """Put a message in each recipient's inbox (and e-mail it) once the transaction commits."""
+def notify(*, recipients: Iterable[Person], message: Message, email: bool = True) -> None:
+    """Put a message (from an app's catalogue, ``<app>/messages.py``) in each recipient's inbox (and e-mail it)
+    once the transaction commits."""
     if _muted.get():
         return
     people = [p for p in recipients if p is not None and p.is_active]
@@ -244,7 +239,10 @@ def notify(
         from trellis.core.tasks import send_notification_email
 
         created = Notification.objects.bulk_create(
-            [Notification(recipient=p, subject=subject[:200], body=body, url=url) for p in people]
+            [
+                Notification(recipient=p, subject=message.subject[:200], body=message.body, url=message.url)
+                for p in people
+            ]
         )
         if email:
             for n in created:

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from trellis.bids import selectors as bid_selectors
@@ -23,8 +22,8 @@ from trellis.core.errors import InvalidTransition, ValidationFailed
 from trellis.core.models import Person
 from trellis.core.permissions import deny, require
 from trellis.core.services import audit_record, notify
+from trellis.evaluation import messages, selectors
 from trellis.evaluation import permissions as perms
-from trellis.evaluation import selectors
 from trellis.evaluation.domain import workflow
 from trellis.evaluation.domain.scheme import scheme_errors
 from trellis.evaluation.domain.workflow import Move, PanelRole, State
@@ -36,13 +35,6 @@ from trellis.opportunities.domain.lifecycle import Status
 if TYPE_CHECKING:
     from trellis.bids.models import Bid
     from trellis.opportunities.models import Criterion, Opportunity
-
-
-def evaluation_url(evaluation: Evaluation) -> str:
-    try:
-        return reverse("evaluation:evaluation", kwargs={"public_id": evaluation.public_id})
-    except NoReverseMatch:
-        return f"/evaluation/{evaluation.public_id}/"
 
 
 def _lock(evaluation: Evaluation) -> Evaluation:
@@ -236,12 +228,7 @@ def evaluation_move(*, actor: Person, evaluation: Evaluation, move: str, now: da
         _audit(actor, "evaluation.scoring_started", locked, {"at": now.isoformat()})
         notify(
             recipients=[m.person for m in locked.members.select_related("person")],
-            subject=f"Evaluation open: {locked.opportunity.title}",
-            body=(
-                f"You are on the panel for {locked.opportunity.title} ({locked.opportunity.reference}). For each bid, "
-                "declare any conflict of interest first; then mark your criteria, with a reason for each mark."
-            ),
-            url=evaluation_url(locked),
+            message=messages.scoring_started(locked),
             email=True,
         )
         _refresh_from(evaluation, locked)
@@ -261,15 +248,7 @@ def conflict_declare(
         declaration = bid_services.conflict_declare(actor=actor, bid=bid, conflict=conflict, details=details, now=now)
         if conflict:
             notify(
-                recipients=selectors.organisers(evaluation),
-                subject=f"Conflict of interest declared: {evaluation.opportunity.title}",
-                body=(
-                    f"A member of the panel for {evaluation.opportunity.reference} declared a conflict of interest "
-                    "with one bidder and is recused from that bid. Check that its criteria are still marked by "
-                    "enough people."
-                ),
-                url=evaluation_url(evaluation),
-                email=False,
+                recipients=selectors.organisers(evaluation), message=messages.conflict_declared(evaluation), email=False
             )
     return declaration
 
@@ -444,9 +423,7 @@ def recommendation_make(
         )
         notify(
             recipients=[p for p in opportunity_selectors.opportunity_officers(locked.opportunity) if p.pk != actor.pk],
-            subject=f"Award recommendation to approve: {locked.opportunity.title}",
-            body=f"A recommendation for {locked.opportunity.reference} is waiting for a commissioner's approval.",
-            url=evaluation_url(locked),
+            message=messages.recommendation_to_approve(locked),
             email=True,
         )
         _refresh_from(evaluation, locked)
@@ -475,9 +452,7 @@ def decision_send_back(*, actor: Person, evaluation: Evaluation, reason: str) ->
         told = {p.pk: p for p in [recommender, *selectors.organisers(locked)] if p.is_active and p.pk != actor.pk}
         notify(
             recipients=list(told.values()),
-            subject=f"Recommendation sent back: {locked.opportunity.title}",
-            body=f"The recommendation for {locked.opportunity.reference} was sent back to the panel.\n\nWhy: {text}",
-            url=evaluation_url(locked),
+            message=messages.recommendation_sent_back(locked, reason=text),
             email=True,
         )
         _refresh_from(evaluation, locked)
@@ -532,22 +507,8 @@ def _notify_bidders(evaluation: Evaluation, decision: AwardDecision) -> None:
         people = list(opportunity_selectors.provider_people([bid.organisation_id]))
         if not people:
             continue
-        won = bid.pk in winners
-        outcome = "is successful" if won else "has not been successful"
-        body = f"{bid.organisation.name}'s bid for {opportunity.title} ({opportunity.reference}) {outcome}."
-        if decision.standstill_last_day:
-            body += (
-                f" A standstill period runs until the end of {decision.standstill_last_day:%A %-d %B %Y}: "
-                "no contract is entered into before then."
-            )
-        body += "\n\nYour assessment summary, with your scores and the reasons for them, is on your bid's page."
-        notify(
-            recipients=people,
-            subject=f"{'Successful' if won else 'Outcome'}: {opportunity.title}",
-            body=body,
-            url=bid_services.bid_url(bid),
-            email=True,
-        )
+        message = messages.outcome(bid, successful=bid.pk in winners, standstill_last_day=decision.standstill_last_day)
+        notify(recipients=people, message=message, email=True)
 
 
 @transaction.atomic

@@ -11,11 +11,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from trellis.core.errors import NotFound, ValidationFailed
+from trellis.core.api_pages import page_of
+from trellis.core.errors import ValidationFailed
 from trellis.opportunities import selectors
 from trellis.opportunities.domain.kinds import Kind
 from trellis.opportunities.domain.lifecycle import Status
@@ -250,12 +250,6 @@ def _check_filters(params: OpportunityQuery) -> None:
         raise ValidationFailed.of(errors)
 
 
-def _page_url(request, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 @router.get(
     "",
     response={200: OpportunityPage, 404: Problem, 422: Problem},
@@ -274,18 +268,9 @@ def opportunity_list(request, params: Query[OpportunityQuery]):
         wards=params.ward,
         statuses=[Status.PUBLISHED.value],
     )
-    paginator = Paginator(selectors.forward_plan(filters), params.page_size)
-    if params.page > max(paginator.num_pages, 1):
-        raise NotFound(f"There is no page {params.page}: there are {paginator.num_pages} pages.", field="page")
-    page = paginator.page(params.page)
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "page_size": params.page_size,
-        "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
-        "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
-        "results": [_summary(opp) for opp in page.object_list],
-    }
+    return page_of(
+        request, selectors.forward_plan(filters), page=params.page, page_size=params.page_size, render=_summary
+    )
 
 
 @router.get(

@@ -17,6 +17,7 @@ from trellis.opportunities.domain.criteria import Scale
 from trellis.opportunities.domain.kinds import Kind
 from trellis.opportunities.domain.lifecycle import PUBLIC_STATUSES, Status
 from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
+from trellis.organisations.models import UploadedDocument
 
 
 class Opportunity(BaseModel):
@@ -190,22 +191,11 @@ def document_upload_to(instance: OpportunityDocument, filename: str) -> str:
     return f"opportunities/{instance.opportunity_id}/{uuid.uuid4().hex}-{filename}"
 
 
-class OpportunityDocument(models.Model):
+class OpportunityDocument(UploadedDocument):
     """A published document (specification, pricing schedule, draft contract). Checked by content on upload."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
     file = models.FileField(upload_to=document_upload_to, max_length=300)
-    original_filename = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.title

@@ -34,8 +34,8 @@ from trellis.core.errors import InvalidTransition, PermissionDenied, ValidationF
 from trellis.core.models import Person
 from trellis.core.permissions import require
 from trellis.core.services import audit_record, notify
+from trellis.organisations import messages, services
 from trellis.organisations import permissions as perms
-from trellis.organisations import services
 from trellis.organisations.domain.importing import (
     MAX_BYTES,
     ColumnMap,
@@ -396,13 +396,8 @@ def _run_claimed(job: ImportJob, progress: ProgressCallback | None, every: int) 
                 unchanged_count=counts["unchanged"],
             )
             if actor is not None:
-                notify(
-                    recipients=[actor],
-                    subject=f"Import finished: {job.file_name}",
-                    body=f"{counts['created']} organisations were added to the directory and "
-                    f"{counts['updated']} were updated.",
-                    url=f"/directory/import/{job.public_id}/",
-                )
+                finished = messages.import_finished(job, created=counts["created"], updated=counts["updated"])
+                notify(recipients=[actor], message=finished)
         return job
     except _RowFailed as exc:
         job.refresh_from_db()
@@ -454,12 +449,7 @@ def import_jobs_sweep(*, now: datetime | None = None) -> int:
                 continue
             audit_record(actor=None, verb="import.stalled", target=job, data={"was": job.status, "file": job.file_name})
             if job.created_by is not None:
-                notify(
-                    recipients=[job.created_by],
-                    subject=f"Import stopped: {job.file_name}",
-                    body=message,
-                    url=f"/directory/import/{job.public_id}/",
-                )
+                notify(recipients=[job.created_by], message=messages.import_stopped(job, reason=message))
         swept += 1
     return swept
 

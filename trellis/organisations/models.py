@@ -159,6 +159,31 @@ class OtherIdentifier(models.Model):
         return self.identifier
 
 
+class UploadedDocument(models.Model):
+    """What every document attached to a record has: checked by content before it is stored (the upload service
+    ``services.uploaded_document_store`` fills these fields), kept outside the web root under a random prefix and
+    a sanitised name, and served only through a permission-checked view.
+
+    Each kind of document is its own table with its own owner and access rules (an opportunity's documents are
+    published; a bid's are sealed until the bids are opened), so this is abstract: a subclass adds the owner and
+    declares ``file`` again with the folder it is stored in (see docs/adr/0007-one-document-base-two-tables.md).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    file = models.FileField(max_length=300)
+    original_filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+
 def evidence_upload_to(instance: EvidenceDocument, filename: str) -> str:
     return f"evidence/{instance.organisation_id}/{uuid.uuid4().hex}-{filename}"
 

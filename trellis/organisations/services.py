@@ -8,7 +8,7 @@ load``, command-line imports); views and the API never pass it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,12 +27,19 @@ from trellis.core.errors import ValidationFailed
 from trellis.core.models import Membership, Person
 from trellis.core.permissions import require
 from trellis.core.services import audit_record, notify
+from trellis.organisations import messages
 from trellis.organisations import permissions as perms
 from trellis.organisations.domain import accreditation
 from trellis.organisations.domain.accreditation import EvidenceKind, Tier
 from trellis.organisations.domain.identifiers import InvalidIdentifier, parse_org_id
 from trellis.organisations.domain.sizes import income_band
-from trellis.organisations.domain.uploads import DOCUMENT_TYPES, UploadRefused, check_upload, safe_filename
+from trellis.organisations.domain.uploads import (
+    DOCUMENT_TYPES,
+    UploadRefused,
+    check_document_upload,
+    check_upload,
+    safe_filename,
+)
 from trellis.organisations.models import (
     ClientGroup,
     Consortium,
@@ -46,6 +53,7 @@ from trellis.organisations.models import (
     PartnerRequest,
     Sector,
     ServiceType,
+    UploadedDocument,
 )
 
 if TYPE_CHECKING:
@@ -313,12 +321,7 @@ def evidence_upload(
         target=doc,
         data={"organisation": organisation.org_id, "kind": kind, "sha256": doc.sha256, "expires_on": expires_on},
     )
-    notify(
-        recipients=_commissioners(),
-        subject=f"Evidence to verify: {organisation.name}",
-        body=f"{organisation.name} uploaded “{doc.title}” ({doc.kind_label}). Please check and verify it.",
-        url=f"/directory/verify/{doc.public_id}/",
-    )
+    notify(recipients=_commissioners(), message=messages.evidence_to_verify(doc))
     return doc
 
 
@@ -364,12 +367,9 @@ def evidence_review(
         target=document,
         data={"organisation": document.organisation.org_id, "kind": document.kind, "note": document.review_note},
     )
-    outcome = "verified" if verified else "not accepted"
     notify(
         recipients=_organisation_admins(document.organisation),
-        subject=f"Your {document.kind_label.lower()} was {outcome}",
-        body=f"“{document.title}” was {outcome} by {actor.get_full_name()}." + (f"\n\n{note}" if note else ""),
-        url=f"/directory/{document.organisation.slug}/evidence/",
+        message=messages.evidence_reviewed(document, verified=verified, reviewer=actor, note=note),
     )
     return document
 
@@ -483,17 +483,8 @@ def evidence_send_reminders(*, today: date | None = None) -> int:
             continue
         with transaction.atomic():
             EvidenceDocument.objects.filter(pk=doc.pk).update(last_reminder_days=due)
-            when = "today" if due == 0 else f"in {(doc.expires_on - today).days} days"
-            if doc.expires_on < today:
-                when = f"on {doc.expires_on:%-d %B %Y} (it has expired)"
             notify(
-                recipients=_organisation_admins(doc.organisation),
-                subject=f"{doc.kind_label} expires {when}",
-                body=(
-                    f"Your {doc.kind_label.lower()} “{doc.title}” expires {when} "
-                    f"({doc.expires_on:%-d %B %Y}). Upload the new one so your accreditation stays current."
-                ),
-                url=f"/directory/{doc.organisation.slug}/evidence/",
+                recipients=_organisation_admins(doc.organisation), message=messages.evidence_expiring(doc, today=today)
             )
             audit_record(actor=None, verb="evidence.reminder_sent", target=doc, data={"days_before": due})
             if doc.expires_on < today:
@@ -590,9 +581,7 @@ def consortium_create(
     )
     notify(
         recipients={p for o in member_orgs for p in _organisation_admins(o)} - ({actor} if actor else set()),
-        subject=f"Your organisation is a member of {name}",
-        body=f"{lead.name} has set up the consortium “{name}” with your organisation as a member.",
-        url=f"/directory/{org.slug}/",
+        message=messages.consortium_member(org, lead=lead),
     )
     return consortium
 
@@ -663,9 +652,7 @@ def partner_interest_express(
     )
     notify(
         recipients=_organisation_admins(partner_request.organisation),
-        subject=f"{organisation.name} is interested in “{partner_request.title}”",
-        body=message.strip(),
-        url=f"/directory/partners/{partner_request.public_id}/",
+        message=messages.partner_interest(partner_request, organisation=organisation, message=message.strip()),
     )
     return interest
 
@@ -704,7 +691,6 @@ def organisation_member_add(
     A new person gets an account with no password: they sign in with a one-time code sent to that address.
     """
     from django.core.validators import validate_email
-    from django.urls import reverse
 
     require(perms.can_edit_organisation(actor, organisation))
     errors: dict[str, list[str]] = {}
@@ -729,18 +715,9 @@ def organisation_member_add(
         person = Person.objects.create_user(address, full_name=(full_name or "").strip()[:200])
         audit_record(actor=actor, verb="person.invited", target=person, data={"organisation": organisation.org_id})
     membership = membership_grant(actor=actor, person=person, organisation=organisation, role=role_value)
-    how = (
-        f"To sign in, go to {settings.SITE_URL}{reverse('account_request_login_code')} and enter this e-mail "
-        "address: we will send you a one-time code. You do not need a password."
-        if is_new
-        else "Sign in as usual to see it."
-    )
     notify(
         recipients=[person],
-        subject=f"You have been added to {organisation.name}",
-        body=f"{actor.get_full_name()} has added you to {organisation.name} on Trellis as a "
-        f"{role_value.label.lower()}.\n\n{how}",
-        url=f"/directory/{organisation.slug}/",
+        message=messages.member_added(organisation, added_by=actor, role=role_value, is_new=is_new),
     )
     return membership
 
@@ -757,3 +734,54 @@ def organisation_update_from_import(
         require(perms.can_manage_directory(actor))
     org, diff = _update(actor=actor, organisation=organisation, changes=changes, audit_extra={"source": "import"})
     return org, bool(diff)
+
+
+# Documents attached to other records (opportunities, bids) ----------------------------------------------------------
+
+
+def uploaded_document_store(
+    *,
+    document: UploadedDocument,
+    upload: Any,
+    title: str,
+    actor: Person,
+    problems: Mapping[str, list[str]] | None = None,
+    then: Callable[[UploadedDocument], None] | None = None,
+) -> UploadedDocument:
+    """Check an upload by its content (type and size) and its title, then store it as ``document``: an unsaved
+    ``UploadedDocument`` of the owning app, with its owner set. The one way such documents are stored.
+
+    A building block of the owning app's service, which has checked permission and locked the owner: ``problems``
+    are the owner's own reasons to refuse (``{"file": [...]}``), reported with the upload's; ``then`` writes what
+    goes with the document (the owner's audit event). Nothing is stored when anything is wrong
+    (``ValidationFailed``), and the stored file is removed again when saving the row or ``then`` fails."""
+    checked = check_document_upload(upload, title, max_bytes=settings.TRELLIS_MAX_UPLOAD_BYTES)
+    errors = {**checked.errors, **(problems or {})}
+    if errors or checked.file_type is None:
+        raise ValidationFailed.of(errors, "The document has not been added.")
+    document.title = checked.title
+    document.original_filename = checked.stored_name
+    document.content_type = checked.file_type.content_type
+    document.size = len(checked.content)
+    document.sha256 = hashlib.sha256(checked.content).hexdigest()
+    document.uploaded_by = actor
+    document.file.save(checked.stored_name, ContentFile(checked.content), save=False)
+    stored = document.file.name
+    try:
+        document.save()
+        if then is not None:
+            then(document)
+    except Exception:
+        document.file.storage.delete(stored)
+        raise
+    return document
+
+
+def uploaded_document_discard(*, document: UploadedDocument) -> None:
+    """Delete a stored document: its row now, its file once the transaction commits (so a rollback keeps both).
+    The owning app's service has checked permission and records the audit event."""
+    stored = document.file.name
+    storage = document.file.storage
+    document.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))

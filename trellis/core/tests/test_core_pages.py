@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from trellis.core import roles
 from trellis.core.domain.roles import Role
+from trellis.core.messages import Message
 from trellis.core.models import Notification
 from trellis.core.services import notification_mark_read, notify
 
@@ -46,7 +47,7 @@ def test_dashboard_lists_roles(client, provider_admin, charity):
 @pytest.mark.django_db
 def test_notify_fills_inbox_and_sends_email_after_commit(django_capture_on_commit_callbacks, resident, commissioner):
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[resident, commissioner], subject="Evidence to verify", body="Please look", url="/x/")
+        notify(recipients=[resident, commissioner], message=Message("Evidence to verify", "Please look", "/x/"))
         assert not Notification.objects.exists()  # nothing until the transaction commits
     assert Notification.objects.filter(subject="Evidence to verify").count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([resident.email, commissioner.email])
@@ -58,8 +59,8 @@ def test_inbox_shows_own_messages_and_marks_them_read(
     client, django_capture_on_commit_callbacks, resident, commissioner
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[resident], subject="For the resident", body="Hello", email=False)
-        notify(recipients=[commissioner], subject="For the commissioner", body="Hello", email=False)
+        notify(recipients=[resident], message=Message("For the resident", "Hello"), email=False)
+        notify(recipients=[commissioner], message=Message("For the commissioner", "Hello"), email=False)
     client.force_login(resident)
     body = client.get(reverse("core:inbox")).content.decode()
     assert "For the resident" in body and "For the commissioner" not in body
@@ -71,7 +72,7 @@ def test_inbox_shows_own_messages_and_marks_them_read(
 @pytest.mark.django_db
 def test_marking_someone_elses_notification_changes_nothing(django_capture_on_commit_callbacks, resident, commissioner):
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[commissioner], subject="Private", body="x", email=False)
+        notify(recipients=[commissioner], message=Message("Private", "x"), email=False)
     other = Notification.objects.get()
     assert notification_mark_read(actor=resident, notification_ids=[other.pk]) == 0
     other.refresh_from_db()

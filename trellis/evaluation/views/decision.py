@@ -24,6 +24,7 @@ from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
 from trellis.evaluation.domain.workflow import State
 from trellis.evaluation.forms.decision import ContractForm, RecommendForm, SendBackForm
+from trellis.evaluation.messages import evaluation_url
 from trellis.evaluation.models import AwardDecision, Evaluation
 from trellis.evaluation.views.common import error_links, load_evaluation, require, show_errors, signed_in
 from trellis.evaluation.views.moderation import results_context
@@ -162,7 +163,7 @@ def decision(request: HttpRequest, public_id) -> HttpResponse:
             show_errors(form, exc)
         else:
             messages.success(request, "The recommendation is sent back to the panel with your reason.")
-            return redirect(services.evaluation_url(evaluation))
+            return redirect(evaluation_url(evaluation))
     return _decision_page(request, evaluation, send_back=form)
 
 

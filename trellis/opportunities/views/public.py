@@ -18,6 +18,7 @@ from trellis.opportunities.domain.criteria import Scale
 from trellis.opportunities.forms.common import error_links
 from trellis.opportunities.forms.plan import AlertForm, ForwardPlanForm
 from trellis.opportunities.forms.questions import AskForm
+from trellis.opportunities.messages import opportunity_url
 from trellis.opportunities.views.common import require, show_errors, signed_in
 
 PAGE_SIZE = 20
@@ -142,7 +143,7 @@ def ask(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def opportunity_path(opportunity) -> str:
-    return services.opportunity_url(opportunity)
+    return opportunity_url(opportunity)
 
 
 @require_safe

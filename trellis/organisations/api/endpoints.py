@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Query, Router
 
 from trellis.core.api_auth import TokenAuth
-from trellis.core.errors import NotFound, ValidationFailed
+from trellis.core.api_pages import page_of
+from trellis.core.errors import ValidationFailed
 from trellis.core.models import Person
 from trellis.organisations import permissions as perms
 from trellis.organisations import selectors, services
@@ -167,12 +168,6 @@ def _check_filters(params: ListQuery) -> None:
         raise ValidationFailed.of(errors)
 
 
-def _page_url(request, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 @router.get(
     "",
     response={200: OrganisationPage, 404: Problem, 422: Problem},
@@ -196,21 +191,14 @@ def organisation_list(request, params: Query[ListQuery]):
         local_only=params.local,
     )
     qs = selectors.with_listing_data(selectors.search(filters, sort=params.sort))
-    paginator = Paginator(qs, params.page_size)
-    if params.page > max(paginator.num_pages, 1):
-        raise NotFound(
-            f"There is no page {params.page}: there are {paginator.num_pages} pages of results.",
-            field="page",
-        )
-    page = paginator.page(params.page)
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "page_size": params.page_size,
-        "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
-        "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
-        "results": [_summary(org) for org in page.object_list],
-    }
+    return page_of(
+        request,
+        qs,
+        page=params.page,
+        page_size=params.page_size,
+        render=_summary,
+        past_the_end=gettext("There is no page %(page)s: there are %(pages)s pages of results."),
+    )
 
 
 @router.get(

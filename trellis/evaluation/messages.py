@@ -1,0 +1,88 @@
+"""What evaluation tells people: one function per notification, returning its subject, body and link."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from trellis.bids.messages import bid_url
+from trellis.core.messages import Message
+from trellis.evaluation.models import Evaluation
+
+
+def evaluation_url(evaluation: Evaluation) -> str:
+    """The evaluation's own page."""
+    return reverse("evaluation:evaluation", kwargs={"public_id": evaluation.public_id})
+
+
+def _names(evaluation: Evaluation) -> dict[str, str]:
+    return {"title": evaluation.opportunity.title, "reference": evaluation.opportunity.reference}
+
+
+def scoring_started(evaluation: Evaluation) -> Message:
+    """To the panel when scoring starts."""
+    return Message(
+        subject=gettext("Evaluation open: %(title)s") % _names(evaluation),
+        body=gettext(
+            "You are on the panel for %(title)s (%(reference)s). For each bid, declare any conflict of interest "
+            "first; then mark your criteria, with a reason for each mark."
+        )
+        % _names(evaluation),
+        url=evaluation_url(evaluation),
+    )
+
+
+def conflict_declared(evaluation: Evaluation) -> Message:
+    """To the organisers when a panel member declares a conflict (never saying who, or with whom)."""
+    return Message(
+        subject=gettext("Conflict of interest declared: %(title)s") % _names(evaluation),
+        body=gettext(
+            "A member of the panel for %(reference)s declared a conflict of interest with one bidder and is "
+            "recused from that bid. Check that its criteria are still marked by enough people."
+        )
+        % _names(evaluation),
+        url=evaluation_url(evaluation),
+    )
+
+
+def recommendation_to_approve(evaluation: Evaluation) -> Message:
+    """To the opportunity's officers when a recommendation waits for a commissioner's approval."""
+    return Message(
+        subject=gettext("Award recommendation to approve: %(title)s") % _names(evaluation),
+        body=gettext("A recommendation for %(reference)s is waiting for a commissioner's approval.")
+        % _names(evaluation),
+        url=evaluation_url(evaluation),
+    )
+
+
+def recommendation_sent_back(evaluation: Evaluation, *, reason: str) -> Message:
+    """To whoever recommended and the organisers when the approver sends the recommendation back, with why."""
+    return Message(
+        subject=gettext("Recommendation sent back: %(title)s") % _names(evaluation),
+        body=gettext("The recommendation for %(reference)s was sent back to the panel.\n\nWhy: %(reason)s")
+        % {**_names(evaluation), "reason": reason},
+        url=evaluation_url(evaluation),
+    )
+
+
+def outcome(bid, *, successful: bool, standstill_last_day: date | None) -> Message:
+    """To each opened bid's provider when the award is approved: whether it won, the standstill if there is one,
+    and where its assessment summary is."""
+    values = {
+        "organisation": bid.organisation.name,
+        "title": bid.opportunity.title,
+        "reference": bid.opportunity.reference,
+    }
+    if successful:
+        body = gettext("%(organisation)s's bid for %(title)s (%(reference)s) is successful.") % values
+    else:
+        body = gettext("%(organisation)s's bid for %(title)s (%(reference)s) has not been successful.") % values
+    if standstill_last_day:
+        body += gettext(
+            " A standstill period runs until the end of %(last_day)s: no contract is entered into before then."
+        ) % {"last_day": f"{standstill_last_day:%A %-d %B %Y}"}
+    body += gettext("\n\nYour assessment summary, with your scores and the reasons for them, is on your bid's page.")
+    subject = gettext("Successful: %(title)s") if successful else gettext("Outcome: %(title)s")
+    return Message(subject=subject % values, body=body, url=bid_url(bid))
