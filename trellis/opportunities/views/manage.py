@@ -16,13 +16,14 @@ from trellis.bids import selectors as bid_selectors
 from trellis.core.errors import PermissionDenied as ServiceDenied
 from trellis.core.errors import TrellisError, ValidationFailed
 from trellis.core.selectors import audit_events_for
+from trellis.core.web import error_links, page_message, require, signed_in
+from trellis.core.web import show_service_errors as show_errors
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.criteria import TEMPLATES
 from trellis.opportunities.domain.kinds import Kind, Stage
 from trellis.opportunities.domain.lifecycle import Action
-from trellis.opportunities.forms.common import error_links
 from trellis.opportunities.forms.edit import (
     KIND_FOR_ROUTE,
     MOMENT_FIELD_MAP,
@@ -41,7 +42,7 @@ from trellis.opportunities.forms.edit import (
     with_extra_row,
 )
 from trellis.opportunities.forms.stages import STAGE_FIELD_MAP, InviteStageForm
-from trellis.opportunities.views.common import require, show_errors, show_row_errors, signed_in
+from trellis.opportunities.views.common import show_row_errors
 from trellis.places import selectors as place_selectors
 from trellis.routes import selectors as route_selectors
 
@@ -333,10 +334,8 @@ def transition(request: HttpRequest, public_id) -> HttpResponse:
             action=action,
             reason=reason_form.cleaned_data["reason"] if reason_form else "",
         )
-    except ServiceDenied as exc:
-        raise PermissionDenied(exc.message) from exc
     except TrellisError as exc:
-        problems = [("#main-content", exc.message)]
+        problems = [("#main-content", page_message(exc))]
         if isinstance(exc, ValidationFailed):
             problems += section_links({k: v for k, v in exc.errors.items() if k != "__all__"}, opportunity)
         opportunity = _staff_opportunity(request, public_id)
@@ -356,8 +355,6 @@ def invite_stage(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             services.opportunity_invite_next_stage(actor=request.user, opportunity=opportunity, **form.moments())
-        except ServiceDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
             show_errors(form, exc, STAGE_FIELD_MAP)
         else:
@@ -381,8 +378,6 @@ def framework_members(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             on = services.framework_members_set(actor=request.user, framework=framework, organisations=form.chosen())
-        except ServiceDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
             typed = bool(form.cleaned_data.get("org_ids", "").strip()) or "organisations" not in form.fields
             show_errors(form, exc, {"organisations": "org_ids" if typed else "organisations", "__all__": "__all__"})
@@ -404,8 +399,6 @@ def call_off_new(request: HttpRequest, public_id) -> HttpResponse:
             call_off = services.call_off_create(
                 actor=request.user, framework=framework, title=form.cleaned_data["title"]
             )
-        except ServiceDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
             show_errors(form, exc, {"framework": "__all__"})
         else:
@@ -660,10 +653,8 @@ def document_remove(request: HttpRequest, public_id, document_id) -> HttpRespons
     document = selectors.document_get_for(opportunity=opportunity, public_id=document_id)
     try:
         services.document_remove(actor=request.user, document=document)
-    except ServiceDenied as exc:
-        raise PermissionDenied(exc.message) from exc
     except TrellisError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, page_message(exc))
     else:
         messages.success(request, f"“{document.title}” is removed.")
     return redirect("opportunities:edit_documents", opportunity.public_id)

@@ -12,13 +12,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from trellis.core.errors import TrellisError
+from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
 from trellis.opportunities.domain.criteria import Scale
-from trellis.opportunities.forms.common import error_links
 from trellis.opportunities.forms.plan import AlertForm, ForwardPlanForm
 from trellis.opportunities.forms.questions import AskForm
-from trellis.opportunities.views.common import require, show_errors, signed_in
 
 PAGE_SIZE = 20
 
@@ -131,7 +130,7 @@ def ask(request: HttpRequest, public_id) -> HttpResponse:
                 question=form.cleaned_data["question"],
             )
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -185,7 +184,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
             )
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request, "Your alerts are saved. We will tell you when a matching opportunity is published."

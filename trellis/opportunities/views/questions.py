@@ -9,11 +9,10 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_safe
 
 from trellis.core.errors import TrellisError
+from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
-from trellis.opportunities.forms.common import error_links
 from trellis.opportunities.forms.questions import AnswerForm
-from trellis.opportunities.views.common import require, show_errors, signed_in
 
 
 @require_safe
@@ -56,7 +55,7 @@ def answer(request: HttpRequest, public_id, question_id) -> HttpResponse:
                 publish=form.publishing,
             )
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             if question.status == "published":
                 messages.success(request, "The answer is published. Interested providers have been told.")
