@@ -23,7 +23,7 @@ from trellis.opportunities import selectors, services
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.criteria import TEMPLATES
 from trellis.opportunities.domain.kinds import Kind, Stage
-from trellis.opportunities.domain.lifecycle import Action
+from trellis.opportunities.domain.lifecycle import PRIVATE_STATUSES, Action, Status
 from trellis.opportunities.forms.edit import (
     KIND_FOR_ROUTE,
     MOMENT_FIELD_MAP,
@@ -42,6 +42,7 @@ from trellis.opportunities.forms.edit import (
     with_extra_row,
 )
 from trellis.opportunities.forms.stages import STAGE_FIELD_MAP, InviteStageForm
+from trellis.opportunities.models import ClarificationStatus
 from trellis.opportunities.views.common import show_row_errors
 from trellis.places import selectors as place_selectors
 from trellis.routes import selectors as route_selectors
@@ -266,10 +267,10 @@ def manage_context(
     stage_form=None,
 ) -> dict:
     user = request.user
-    check = selectors.publication_check(opportunity) if opportunity.status in ("draft", "approved") else None
+    check = selectors.publication_check(opportunity) if opportunity.status in PRIVATE_STATUSES else None
     actions = perms.allowed_actions(user, opportunity)
     approve_refusal = ""
-    if opportunity.status == "draft" and Action.APPROVE not in actions and perms.is_officer(user):
+    if opportunity.status == Status.DRAFT and Action.APPROVE not in actions and perms.is_officer(user):
         approve_refusal = perms.can_approve_opportunity(user, opportunity).reason
     criteria = list(opportunity.criteria.all())
     return {
@@ -290,7 +291,9 @@ def manage_context(
         "weight_total": sum((c.weight for c in criteria), 0),
         "documents": list(opportunity.documents.all()),
         "stage_labels": [Stage(s).label for s in opportunity.stages if s in {x.value for x in Stage}],
-        "questions_waiting": selectors.clarifications_for_staff(opportunity).filter(status="asked").count(),
+        "questions_waiting": selectors.clarifications_for_staff(opportunity)
+        .filter(status=ClarificationStatus.ASKED)
+        .count(),
         "history": _history(opportunity),
         **framework_context(request, opportunity, members_form=members_form, call_off_form=call_off_form),
         **stage_context(opportunity, actions, stage_form),

@@ -16,6 +16,7 @@ from trellis.core.web import error_links, require, show_service_errors, signed_i
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
 from trellis.opportunities.domain.criteria import Scale
+from trellis.opportunities.domain.lifecycle import Status
 from trellis.opportunities.forms.plan import AlertForm, ForwardPlanForm
 from trellis.opportunities.forms.questions import AskForm
 
@@ -79,7 +80,7 @@ def detail_context(request: HttpRequest, opportunity, ask_form: AskForm | None =
     if ask_form is None and may_ask and organisations:
         ask_form = AskForm(organisations=organisations)
     ask_note = ""
-    if ask_form is None and opportunity.status == "published" and user.is_authenticated and not is_staff:
+    if ask_form is None and opportunity.status == Status.PUBLISHED and user.is_authenticated and not is_staff:
         ask_note = may_ask.reason if not may_ask else ""
     return {
         "opp": opportunity,
