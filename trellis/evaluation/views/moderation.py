@@ -18,13 +18,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from trellis.core.errors import TrellisError, ValidationFailed
+from trellis.core.errors import PermissionDenied, TrellisError, ValidationFailed
 from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services

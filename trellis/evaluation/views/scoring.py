@@ -12,14 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from trellis.bids import selectors as bid_selectors
-from trellis.core.errors import TrellisError
+from trellis.core.errors import PermissionDenied, TrellisError
 from trellis.core.web import error_links, raise_refusal, require, show_service_errors, signed_in
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES, Role
-from trellis.core.errors import ValidationFailed
+from trellis.core.errors import PermissionDenied, ValidationFailed
 from trellis.core.web import show_service_errors, signed_in
 from trellis.organisations import permissions as perms
 from trellis.organisations import selectors, services

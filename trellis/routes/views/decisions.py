@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from trellis.core.errors import PermissionDenied
 from trellis.core.web import require, signed_in
 from trellis.routes import pdf, selectors
 from trellis.routes import permissions as perms
