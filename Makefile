@@ -55,15 +55,19 @@ browser-deps: ## Install Debian's Chromium for browser journeys (if missing)
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: setup browser-deps ## Install what is missing and run the whole suite (lint, types, architecture, tests)
+# Locally the test database is kept between runs (--reuse-db: only new migrations are applied); CI starts clean.
+REUSE_DB := $(if $(CI),--create-db,--reuse-db)
+
+test: setup browser-deps ## Install what is missing and run the whole suite (lint, format, types, architecture, tests)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/trellis makemigrations --check --dry-run -v0
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=20 $(REUSE_DB)
 
 test-fast: setup ## Run the tests without the browser journeys
-	$(BIN)/pytest -n 2 -m "not browser"
+	$(BIN)/pytest -n 2 -m "not browser" $(REUSE_DB)
 
 lint: setup ## ruff, mypy on the rule layers, import-linter contracts
 	$(BIN)/ruff check .

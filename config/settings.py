@@ -211,7 +211,7 @@ FORM_RENDERER = "trellis.core.forms.GovukFormRenderer"
 TRELLIS_NAV = [
     ("Provider directory", "organisations:directory", "all"),
     ("Forward plan", "opportunities:forward_plan", "all"),
-    ("Local sector profile", "places:profile_default", "all"),
+    ("Local sector profile", "sector_profile:default", "all"),
     ("Partner finder", "organisations:partner_requests", "all"),
     ("Consortia", "organisations:consortia", "all"),
     ("Full cost calculator", "bids:fcr", "all"),

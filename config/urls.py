@@ -11,7 +11,7 @@ handler500 = "trellis.core.views.pages.server_error"
 urlpatterns = [
     path("", include("trellis.core.urls")),
     path("directory/", include("trellis.organisations.urls")),
-    path("places/", include("trellis.places.urls")),
+    path("places/", include("trellis.organisations.sector_profile_urls")),
     path("routes/", include("trellis.routes.urls")),
     path("opportunities/", include("trellis.opportunities.urls")),
     path("bids/", include("trellis.bids.urls")),

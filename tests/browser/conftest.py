@@ -1,8 +1,9 @@
 """Browser journeys: real Chromium (Debian's package, headless) against pytest-django's live server.
 
 - One Chromium per test module; a fresh context (cookies, downloads) and page per test.
-- Every journey runs on the live server's transactional database; `demo_place` loads the
-  Northbridge demo place into it through the same loader `make run` uses.
+- Every journey runs on the live server's transactional database; `demo_place` puts the Northbridge
+  demo place into it: loaded once per session through the same loader `make run` uses, then restored
+  from a snapshot for each test (tests/database.py).
 - When a test fails, a full-page screenshot and the page's HTML are saved in test-results/.
 
 Playwright's synchronous API keeps an asyncio event loop running on the test thread while the
@@ -140,11 +141,8 @@ def page(request, browser, live_server):
 
 
 @pytest.fixture
-def demo_place(live_server):
-    """The Northbridge demo place, loaded into the live server's database."""
-    from trellis.demo import loader
-
-    return loader.load()
+def demo_place(demo_db, live_server) -> None:
+    """The Northbridge demo place in the live server's database, fresh for this test (see `demo_db`)."""
 
 
 @pytest.fixture

@@ -10,17 +10,22 @@ interest with a bid's bidder (``ConflictDeclaration``) is recused: they cannot r
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from trellis.bids.domain import bidding
-from trellis.bids.models import ConflictDeclaration, Opening
+from trellis.bids.models import Bid, ConflictDeclaration, Opening
 from trellis.core import roles
 from trellis.core.domain.roles import AUTHORITY_ROLES, PROVIDER_ROLES, Role
 from trellis.core.permissions import Decision, allow, deny
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities.domain.kinds import Stage
 from trellis.opportunities.domain.lifecycle import Status
+
+if TYPE_CHECKING:
+    from trellis.opportunities.models import Opportunity
+    from trellis.organisations.models import Organisation
 
 SIGN_IN = "Sign in to do this."
 NOT_ON_FRAMEWORK = "Only providers on the framework can bid for this call-off."
@@ -35,7 +40,7 @@ def _signed_in(actor) -> bool:
     return bool(actor is not None and getattr(actor, "is_authenticated", False))
 
 
-def bidder_organisation_ids(organisation) -> set[int]:
+def bidder_organisation_ids(organisation: Organisation) -> set[int]:
     """The organisations whose people act for ``organisation`` in bidding: itself and, for a consortium, its lead."""
     ids = {organisation.pk}
     if getattr(organisation, "is_consortium", False):
@@ -45,27 +50,27 @@ def bidder_organisation_ids(organisation) -> set[int]:
     return ids
 
 
-def is_bidder_for(actor, organisation) -> bool:
+def is_bidder_for(actor, organisation: Organisation) -> bool:
     if not _signed_in(actor):
         return False
     return any(roles.has_role(actor, PROVIDER_ROLES, org_id) for org_id in bidder_organisation_ids(organisation))
 
 
-def is_opened(opportunity, stage: str | None = None) -> bool:
+def is_opened(opportunity: Opportunity, stage: str | None = None) -> bool:
     """Have the bids been opened — for a procedure run in stages, those of ``stage`` (by default the current
     submission stage)?"""
     opening = _opening(opportunity, stage)
     return opening is not None and opening.is_complete
 
 
-def _opening(opportunity, stage: str | None = None) -> Opening | None:
+def _opening(opportunity: Opportunity, stage: str | None = None) -> Opening | None:
     """Read from the database every time: a stale cached answer must never decide the sealed rule."""
     if stage is None:
         stage = opportunity_selectors.bidding_stage(opportunity)
     return Opening.objects.filter(opportunity_id=opportunity.pk, stage=stage).first()
 
 
-def stage_closed_reason(bid) -> str | None:
+def stage_closed_reason(bid: Bid) -> str | None:
     """A bid made for an earlier stage of a procedure run in stages stays as it was submitted."""
     current = opportunity_selectors.bidding_stage(bid.opportunity)
     if bid.stage == current:
@@ -74,12 +79,12 @@ def stage_closed_reason(bid) -> str | None:
     return f"This bid was made for the {label} stage, which has closed."
 
 
-def has_declared_conflict(actor, bid) -> bool:
+def has_declared_conflict(actor, bid: Bid) -> bool:
     """Read from the database every time: a recusal must never be missed."""
     return ConflictDeclaration.objects.filter(bid_id=bid.pk, person_id=actor.pk, conflict=True).exists()
 
 
-def can_view_bid_content(actor, bid) -> Decision:
+def can_view_bid_content(actor, bid: Bid) -> Decision:
     """The sealed rule. See the module's docstring."""
     if not _signed_in(actor):
         return deny(SIGN_IN)
@@ -96,7 +101,7 @@ def can_view_bid_content(actor, bid) -> Decision:
     return deny("You can only see your own organisation's bids.")
 
 
-def can_declare_conflict(actor, bid) -> Decision:
+def can_declare_conflict(actor, bid: Bid) -> Decision:
     """The authority's people (officers, evaluators, citizen commissioners) declare, for themselves, whether they
     have a conflict with an opened bid's bidder, once. The evaluation app decides who must."""
     if not _signed_in(actor):
@@ -110,7 +115,9 @@ def can_declare_conflict(actor, bid) -> Decision:
     return allow()
 
 
-def can_start_bid(actor, opportunity, organisation, *, now: datetime | None = None) -> Decision:
+def can_start_bid(
+    actor, opportunity: Opportunity, organisation: Organisation, *, now: datetime | None = None
+) -> Decision:
     if not _signed_in(actor):
         return deny(SIGN_IN)
     if not is_bidder_for(actor, organisation):
@@ -128,7 +135,7 @@ def can_start_bid(actor, opportunity, organisation, *, now: datetime | None = No
     return allow("You can start a bid.")
 
 
-def _can_act(actor, bid, action: str, now: datetime | None) -> Decision:
+def _can_act(actor, bid: Bid, action: str, now: datetime | None) -> Decision:
     if not _signed_in(actor):
         return deny(SIGN_IN)
     if not is_bidder_for(actor, bid.organisation):
@@ -143,19 +150,19 @@ def _can_act(actor, bid, action: str, now: datetime | None) -> Decision:
     return allow()
 
 
-def can_edit_bid(actor, bid, *, now: datetime | None = None) -> Decision:
+def can_edit_bid(actor, bid: Bid, *, now: datetime | None = None) -> Decision:
     return _can_act(actor, bid, "edit", now)
 
 
-def can_submit_bid(actor, bid, *, now: datetime | None = None) -> Decision:
+def can_submit_bid(actor, bid: Bid, *, now: datetime | None = None) -> Decision:
     return _can_act(actor, bid, "submit", now)
 
 
-def can_withdraw_bid(actor, bid, *, now: datetime | None = None) -> Decision:
+def can_withdraw_bid(actor, bid: Bid, *, now: datetime | None = None) -> Decision:
     return _can_act(actor, bid, "withdraw", now)
 
 
-def can_open_bids(actor, opportunity, *, now: datetime | None = None) -> Decision:
+def can_open_bids(actor, opportunity: Opportunity, *, now: datetime | None = None) -> Decision:
     """Commissioners and procurement officers open the bids, once the deadline has passed and the opportunity
     is closed. Platform admins run the platform; they do not open bids."""
     if not _signed_in(actor):
@@ -175,7 +182,7 @@ def can_open_bids(actor, opportunity, *, now: datetime | None = None) -> Decisio
     return allow("You can open the bids.")
 
 
-def can_confirm_opening(actor, opportunity, *, now: datetime | None = None) -> Decision:
+def can_confirm_opening(actor, opportunity: Opportunity, *, now: datetime | None = None) -> Decision:
     """The second person of a two-person opening: another commissioner or procurement officer."""
     decision = can_open_bids(actor, opportunity, now=now)
     if not decision:
@@ -188,7 +195,7 @@ def can_confirm_opening(actor, opportunity, *, now: datetime | None = None) -> D
     return allow("You can confirm the opening.")
 
 
-def can_see_bid_count(actor, opportunity) -> Decision:
+def can_see_bid_count(actor, opportunity: Opportunity) -> Decision:
     """Before the opening, staff see how many bids there are only when the opportunity is set up to show it."""
     if not roles.is_staff_member(actor):
         return deny("Only the council's people see how many bids there are.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -23,6 +23,11 @@ from trellis.core.errors import NotFound, PermissionDenied
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities.domain.kinds import Stage
 
+if TYPE_CHECKING:
+    from trellis.core.models import Person
+    from trellis.opportunities.models import Lot, Opportunity
+    from trellis.organisations.models import Organisation
+
 __all__ = [
     "BidSummary",
     "bid_count_before_opening",
@@ -35,8 +40,10 @@ __all__ = [
     "budget_required",
     "conflict_declarations",
     "criterion_rules",
+    "framework_bidders",
     "live_bid_for",
     "missing_before_submit",
+    "opened_bid_documents",
     "opened_bids",
     "opening_for",
     "receipt_for",
@@ -62,7 +69,7 @@ def _with_content(qs: QuerySet[Bid]) -> QuerySet[Bid]:
     )
 
 
-def bid_get_for(*, actor, public_id) -> Bid:
+def bid_get_for(*, actor: Person, public_id) -> Bid:
     """The one door to a bid with its content. Its own organisation's people always; the authority's people only
     after the opening (and only submitted bids); to anyone else it looks the same as a missing bid (404)."""
     try:
@@ -74,7 +81,7 @@ def bid_get_for(*, actor, public_id) -> Bid:
     return bid
 
 
-def bid_document_get_for(*, actor, public_id) -> BidDocument:
+def bid_document_get_for(*, actor: Person, public_id) -> BidDocument:
     """A bid's document, for download: the same sealed rule as its bid."""
     try:
         document = BidDocument.objects.select_related("bid__opportunity", "bid__organisation").filter(
@@ -88,14 +95,14 @@ def bid_document_get_for(*, actor, public_id) -> BidDocument:
     return found
 
 
-def bids_for_organisation(actor, organisation) -> QuerySet[Bid]:
+def bids_for_organisation(actor: Person, organisation: Organisation) -> QuerySet[Bid]:
     """An organisation's own bids, newest first, for its own people. Nobody else may list them."""
     if not perms.is_bidder_for(actor, organisation):
         raise PermissionDenied("You can only see your own organisation's bids.")
     return _with_content(Bid.objects.filter(organisation=organisation))
 
 
-def bids_for_person(actor) -> QuerySet[Bid]:
+def bids_for_person(actor: Person) -> QuerySet[Bid]:
     """Every bid of every organisation ``actor`` bids for (their own organisations and consortia they lead)."""
     org_ids = roles.organisation_ids_with(actor, PROVIDER_ROLES)
     if not org_ids:
@@ -110,7 +117,9 @@ def bids_for_person(actor) -> QuerySet[Bid]:
     )
 
 
-def live_bid_for(*, actor, opportunity, organisation, lot=None) -> Bid | None:
+def live_bid_for(
+    *, actor: Person, opportunity: Opportunity, organisation: Organisation, lot: Lot | None = None
+) -> Bid | None:
     """The organisation's bid that is not withdrawn for this opportunity (and lot), if ``actor`` bids for it."""
     if not perms.is_bidder_for(actor, organisation):
         return None
@@ -126,7 +135,7 @@ def live_bid_for(*, actor, opportunity, organisation, lot=None) -> Bid | None:
     )
 
 
-def opening_for(opportunity) -> Opening | None:
+def opening_for(opportunity: Opportunity) -> Opening | None:
     """The opening of the current bids (for a procedure run in stages, the current submission stage's)."""
     return (
         Opening.objects.select_related("requested_by", "opened_by", "second_opener")
@@ -140,7 +149,7 @@ def _current_bids(opportunity) -> QuerySet[Bid]:
     return Bid.objects.filter(opportunity=opportunity, stage=opportunity_selectors.bidding_stage(opportunity))
 
 
-def bids_for_opportunity(*, actor, opportunity) -> QuerySet[Bid]:
+def bids_for_opportunity(*, actor: Person, opportunity: Opportunity) -> QuerySet[Bid]:
     """After the opening: the submitted bids, with their content, for the authority's people.
     Before it — or for anyone else — PermissionDenied saying why (``bid_count_before_opening`` gives a count)."""
     if not roles.is_staff_member(actor):
@@ -152,7 +161,16 @@ def bids_for_opportunity(*, actor, opportunity) -> QuerySet[Bid]:
     )
 
 
-def stage_bidders(opportunity) -> list:
+def framework_bidders(actor: Person, framework: Opportunity) -> list:
+    """The organisations whose submitted bids for ``framework`` this person may read (the authority's people, once
+    the bids are opened); nobody otherwise. Offered on the framework's panel (``BidsConfig.ready``)."""
+    try:
+        return [bid.organisation for bid in bids_for_opportunity(actor=actor, opportunity=framework)]
+    except PermissionDenied:
+        return []
+
+
+def stage_bidders(opportunity: Opportunity) -> list:
     """The organisations that submitted bids to the current submission stage, by name — known only once those
     bids are opened (before then, an empty list)."""
     if not perms.is_opened(opportunity):
@@ -162,7 +180,7 @@ def stage_bidders(opportunity) -> list:
     return sorted(by_id.values(), key=lambda org: (org.name.lower(), org.pk))
 
 
-def opened_bids(opportunity) -> QuerySet[Bid]:
+def opened_bids(opportunity: Opportunity) -> QuerySet[Bid]:
     """The submitted bids of the opportunity's current stage with their content — for the evaluation app, which
     decides who on the panel may read which (``trellis.evaluation.permissions``). Raises PermissionDenied until
     the bids are opened: the seal holds for every route into the data."""
@@ -173,12 +191,20 @@ def opened_bids(opportunity) -> QuerySet[Bid]:
     )
 
 
+def opened_bid_documents(bid: Bid) -> list[BidDocument]:
+    """The documents of one of ``opened_bids`` — for the evaluation app, which decides who on the panel may read
+    them. Raises PermissionDenied while the bid is sealed (not submitted, or its stage's bids not yet opened)."""
+    if bid.status != BidStatus.SUBMITTED or not perms.is_opened(bid.opportunity, bid.stage):
+        raise PermissionDenied(perms.SEALED)
+    return list(bid.documents.all())
+
+
 def conflict_declarations(bid_ids) -> QuerySet[ConflictDeclaration]:
     """The conflict declarations made for these bids (who, whether, when), never the bids' content."""
     return ConflictDeclaration.objects.filter(bid_id__in=bid_ids).select_related("person")
 
 
-def bid_count_before_opening(opportunity) -> int | None:
+def bid_count_before_opening(opportunity: Opportunity) -> int | None:
     """How many bids are submitted, when the opportunity is set up to show that before the opening; else None.
     Never anything about who or what."""
     if not opportunity.show_bid_count_before_opening:
@@ -193,14 +219,14 @@ class BidSummary:
     submitted: int
 
 
-def receipts_for(actor, bid: Bid) -> QuerySet[Receipt]:
+def receipts_for(actor: Person, bid: Bid) -> QuerySet[Receipt]:
     """Every receipt of a bid, newest first (earlier ones superseded), for those who may see the bid."""
     if not perms.can_view_bid_content(actor, bid):
         raise NotFound("No bid here")
     return Receipt.objects.filter(bid=bid).select_related("submitted_by").order_by("-submitted_at", "-id")
 
 
-def receipt_for(actor, bid: Bid) -> Receipt | None:
+def receipt_for(actor: Person, bid: Bid) -> Receipt | None:
     """The current receipt (or, for a withdrawn bid, the latest), for those who may see the bid."""
     return receipts_for(actor, bid).first()
 
@@ -228,21 +254,21 @@ def _expression_of_interest(opportunity) -> bool:
     return opportunity_selectors.bidding_stage(opportunity) == Stage.EXPRESSION_OF_INTEREST
 
 
-def stage_criteria(opportunity) -> list:
+def stage_criteria(opportunity: Opportunity) -> list:
     """The criteria a bid answers now (none at an expression of interest stage)."""
     if _expression_of_interest(opportunity):
         return []
     return list(opportunity.criteria.all())
 
 
-def criterion_rules(opportunity) -> list[bidding.CriterionRule]:
+def criterion_rules(opportunity: Opportunity) -> list[bidding.CriterionRule]:
     return [
         bidding.CriterionRule(id=c.pk, name=c.name, word_limit=c.word_limit, is_price=c.is_price)
         for c in stage_criteria(opportunity)
     ]
 
 
-def budget_required(opportunity) -> bool:
+def budget_required(opportunity: Opportunity) -> bool:
     """A full cost budget is asked for when the opportunity has a value or a price criterion (and not at an
     expression of interest stage)."""
     if _expression_of_interest(opportunity):

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -45,6 +45,10 @@ from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.kinds import Stage
 from trellis.organisations import selectors as directory
 from trellis.organisations.domain.uploads import check_document_upload
+
+if TYPE_CHECKING:
+    from trellis.opportunities.models import Lot, Opportunity
+    from trellis.organisations.models import Organisation
 
 MAX_DOCUMENTS = 20
 RECEIPT_ATTEMPTS = 5
@@ -99,7 +103,14 @@ def _audit(actor: Person | None, verb: str, bid: Bid, data: dict[str, Any] | Non
 
 
 @transaction.atomic
-def bid_start(*, actor: Person, opportunity, organisation, lot=None, now: datetime | None = None) -> Bid:
+def bid_start(
+    *,
+    actor: Person,
+    opportunity: Opportunity,
+    organisation: Organisation,
+    lot: Lot | None = None,
+    now: datetime | None = None,
+) -> Bid:
     """Start a draft bid for ``organisation`` (a consortium bids as its own record; its lead's people act for it).
 
     An opportunity with lots needs a lot; one without lots takes none. One live bid per organisation per lot."""
@@ -482,7 +493,12 @@ def bid_withdraw(*, actor: Person, bid: Bid, now: datetime | None = None) -> Bid
 
 
 def stage_participants_choose(
-    *, actor: Person, opportunity, organisation_ids: Iterable[Any], message: str = "", now: datetime | None = None
+    *,
+    actor: Person,
+    opportunity: Opportunity,
+    organisation_ids: Iterable[Any],
+    message: str = "",
+    now: datetime | None = None,
 ) -> list:
     """After a stage's bids are opened, choose the providers who go on to the shortlist, dialogue or negotiation
     step that follows (and so to the next stage's submissions). Those not chosen are told, with ``message``, which
@@ -574,7 +590,7 @@ def conflict_declare(
 # Opening ---------------------------------------------------------------------------------------------------------
 
 
-def two_openers_required(opportunity) -> bool:
+def two_openers_required(opportunity: Opportunity) -> bool:
     """Two people open the bids when the platform's settings ask for it."""
     return bool(getattr(settings, "TRELLIS_BIDS_TWO_PERSON_OPENING", False))
 
@@ -606,7 +622,7 @@ def _complete(opening: Opening, *, actor: Person, now: datetime) -> None:
 
 
 def opening_request(
-    *, actor: Person, opportunity, now: datetime | None = None, two_openers: bool | None = None
+    *, actor: Person, opportunity: Opportunity, now: datetime | None = None, two_openers: bool | None = None
 ) -> Opening:
     """Open the bids: only after the deadline and once the opportunity is closed. When two people must open them
     (``two_openers``, or the platform's setting), this records the request and a different commissioner or
@@ -638,7 +654,7 @@ def opening_request(
     return opening
 
 
-def opening_confirm(*, actor: Person, opportunity, now: datetime | None = None) -> Opening:
+def opening_confirm(*, actor: Person, opportunity: Opportunity, now: datetime | None = None) -> Opening:
     """The second person completes a two-person opening. They must be a different person from the first."""
     now = now or timezone.now()
     require(perms.can_confirm_opening(actor, opportunity, now=now))

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
@@ -34,6 +35,65 @@ def _iso(dt) -> str:
     return dt.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+@dataclass
+class _AuditBatch:
+    """The chain's head as it stands inside an `audit_batched` block, and the events waiting to be written."""
+
+    seq: int
+    hash: str
+    events: list[AuditEvent] = field(default_factory=list)
+
+
+_audit_batch: ContextVar[_AuditBatch | None] = ContextVar("trellis_audit_batch", default=None)
+
+
+def _lock_head() -> tuple[int, str]:
+    """Lock the chain's head for the rest of the transaction and return its (seq, hash)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_AUDIT_LOCK_ID])
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS_HASH)
+
+
+def _chained_event(
+    *,
+    prev_seq: int,
+    prev_hash: str,
+    actor: Person | None,
+    verb: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    data: dict[str, Any] | None,
+) -> AuditEvent:
+    """The next event of the chain (not yet saved), hashed exactly as `audit_verify` checks it."""
+    occurred_at = timezone.now()
+    link = ChainLink(
+        seq=prev_seq + 1,
+        occurred_at=_iso(occurred_at),
+        actor=_actor_label(actor),
+        verb=verb,
+        target_type=target_type,
+        target_id=str(target_id),
+        data=_jsonable(data or {}),
+        prev_hash=prev_hash,
+    )
+    return AuditEvent(
+        seq=link.seq,
+        occurred_at=occurred_at,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=link.actor,
+        verb=verb,
+        target_type=target_type,
+        target_id=link.target_id,
+        target_label=target_label,
+        data=link.data,
+        prev_hash=prev_hash,
+        hash=compute_hash(link),
+    )
+
+
 def audit_record(
     *,
     actor: Person | None,
@@ -44,44 +104,61 @@ def audit_record(
     target_label: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the hash-chained audit log, inside the caller's transaction."""
+    """Append one event to the hash-chained audit log, inside the caller's transaction.
+
+    Inside `audit_batched()` the event is chained at once but written with the others when the block ends
+    (it has no primary key until then)."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
         target_label = target_label or str(target)[:300]
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_AUDIT_LOCK_ID])
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        prev_seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-        occurred_at = timezone.now()
-        link = ChainLink(
-            seq=prev_seq + 1,
-            occurred_at=_iso(occurred_at),
-            actor=_actor_label(actor),
+
+    def next_event(prev_seq: int, prev_hash: str) -> AuditEvent:
+        return _chained_event(
+            prev_seq=prev_seq,
+            prev_hash=prev_hash,
+            actor=actor,
             verb=verb,
             target_type=target_type,
             target_id=str(target_id),
-            data=_jsonable(data or {}),
-            prev_hash=prev_hash,
-        )
-        digest = compute_hash(link)
-        event = AuditEvent.objects.create(
-            seq=link.seq,
-            occurred_at=occurred_at,
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=link.actor,
-            verb=verb,
-            target_type=target_type,
-            target_id=link.target_id,
             target_label=target_label,
-            data=link.data,
-            prev_hash=prev_hash,
-            hash=digest,
+            data=data,
         )
-        AuditHead.objects.update_or_create(pk=1, defaults={"seq": link.seq, "hash": digest})
+
+    batch = _audit_batch.get()
+    if batch is not None:
+        event = next_event(batch.seq, batch.hash)
+        batch.events.append(event)
+        batch.seq, batch.hash = event.seq, event.hash
+        return event
+    with transaction.atomic():
+        event = next_event(*_lock_head())
+        event.save(force_insert=True)
+        AuditHead.objects.update_or_create(pk=1, defaults={"seq": event.seq, "hash": event.hash})
     return event
+
+
+@contextmanager
+def audit_batched() -> Iterator[None]:
+    """Record many audit events in a handful of queries: for bulk operator jobs such as loading the demo place.
+
+    The block runs in one transaction holding the chain's lock; each event is chained in memory as it is recorded
+    (so the rows and hashes are exactly those of recording them one by one) and all are written when the block ends.
+    Nothing inside the block may read the audit log back. Nested blocks join the outer one."""
+    if _audit_batch.get() is not None:
+        yield
+        return
+    with transaction.atomic():
+        prev_seq, prev_hash = _lock_head()
+        batch = _AuditBatch(seq=prev_seq, hash=prev_hash)
+        token = _audit_batch.set(batch)
+        try:
+            yield
+        finally:
+            _audit_batch.reset(token)
+        if batch.events:
+            AuditEvent.objects.bulk_create(batch.events, batch_size=500)
+            AuditHead.objects.update_or_create(pk=1, defaults={"seq": batch.seq, "hash": batch.hash})
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from trellis.bids import permissions as bid_perms
 from trellis.bids import selectors as bid_selectors
 from trellis.core import roles
@@ -21,6 +23,10 @@ from trellis.core.permissions import Decision, allow, deny
 from trellis.evaluation.domain.workflow import State
 from trellis.evaluation.models import Evaluation, PanelMember, ScoreSheet
 from trellis.opportunities.domain.lifecycle import Status as OpportunityStatus
+
+if TYPE_CHECKING:
+    from trellis.bids.models import Bid
+    from trellis.opportunities.models import Criterion
 
 SIGN_IN = "Sign in to do this."
 OFFICER_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_OFFICER})
@@ -54,7 +60,7 @@ def has_conflict_in(actor, evaluation: Evaluation) -> bool:
     return bid_selectors.conflict_declarations(bid_ids).filter(person_id=actor.pk, conflict=True).exists()
 
 
-def _declared(actor, bid) -> bool | None:
+def _declared(actor, bid: Bid) -> bool | None:
     """None if not declared; True if a conflict was declared; False if none."""
     declaration = bid.conflict_declarations.filter(person_id=actor.pk).first()
     return None if declaration is None else declaration.conflict
@@ -86,7 +92,7 @@ def can_set_up_panel(actor, evaluation: Evaluation) -> Decision:
     return allow()
 
 
-def can_declare(actor, evaluation: Evaluation, bid) -> Decision:
+def can_declare(actor, evaluation: Evaluation, bid: Bid) -> Decision:
     member = member_for(actor, evaluation)
     if member is None:
         return deny(NOT_ON_PANEL)
@@ -97,7 +103,7 @@ def can_declare(actor, evaluation: Evaluation, bid) -> Decision:
     return bid_perms.can_declare_conflict(actor, bid)
 
 
-def can_read_bid(actor, evaluation: Evaluation, bid) -> Decision:
+def can_read_bid(actor, evaluation: Evaluation, bid: Bid) -> Decision:
     """A panel member reads a bid once they have declared no conflict with its bidder."""
     if not _signed_in(actor):
         return deny(SIGN_IN)
@@ -115,11 +121,11 @@ def can_read_bid(actor, evaluation: Evaluation, bid) -> Decision:
     return allow()
 
 
-def _sheet(member: PanelMember, bid) -> ScoreSheet | None:
+def _sheet(member: PanelMember, bid: Bid) -> ScoreSheet | None:
     return ScoreSheet.objects.filter(member_id=member.pk, bid_id=bid.pk).first()
 
 
-def can_score(actor, evaluation: Evaluation, bid, criterion=None) -> Decision:
+def can_score(actor, evaluation: Evaluation, bid: Bid, criterion: Criterion | None = None) -> Decision:
     """Mark a bid (the criteria assigned to the actor, or ``criterion``) while scoring, until submitted."""
     readable = can_read_bid(actor, evaluation, bid)
     if not readable:
@@ -141,7 +147,7 @@ def can_score(actor, evaluation: Evaluation, bid, criterion=None) -> Decision:
     return allow()
 
 
-def can_see_colleagues_marks(actor, evaluation: Evaluation, bid) -> Decision:
+def can_see_colleagues_marks(actor, evaluation: Evaluation, bid: Bid) -> Decision:
     """Independent scoring: a marker sees the others' marks for a bid only after submitting their own; a moderator
     who marks nothing sees them once they may read the bid."""
     readable = can_read_bid(actor, evaluation, bid)
@@ -157,7 +163,7 @@ def can_see_colleagues_marks(actor, evaluation: Evaluation, bid) -> Decision:
     return allow()
 
 
-def can_moderate(actor, evaluation: Evaluation, bid) -> Decision:
+def can_moderate(actor, evaluation: Evaluation, bid: Bid) -> Decision:
     member = member_for(actor, evaluation)
     if member is None or not member.is_moderator:
         return deny("Only the panel's moderator records the consensus marks.")
@@ -236,7 +242,7 @@ SUMMARY_STATES = frozenset({State.DECIDED, State.CONCLUDED})
 REPORT_STATES = frozenset({State.RECOMMENDED, State.DECIDED, State.CONCLUDED})
 
 
-def can_view_summary(actor, bid, evaluation: Evaluation) -> Decision:
+def can_view_summary(actor, bid: Bid, evaluation: Evaluation) -> Decision:
     """A bid's assessment summary: for the bidding organisation's people and the council's officers (not one who
     declared a conflict with the bidder), once the award decision is approved."""
     if not _signed_in(actor):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -30,8 +30,13 @@ from trellis.evaluation.domain.scheme import Exclusion, TieBreak
 from trellis.evaluation.models import ConsensusMark, Evaluation, Mark, PanelMember, ScoreSheet
 from trellis.opportunities.domain.criteria import Scale
 
+if TYPE_CHECKING:
+    from trellis.bids.models import Bid
+    from trellis.core.models import Person
+    from trellis.opportunities.models import Criterion, Opportunity
 
-def evaluation_get_for(*, actor, public_id) -> Evaluation:
+
+def evaluation_get_for(*, actor: Person, public_id) -> Evaluation:
     """The evaluation, if ``actor`` may see it (officers and its panel); missing and forbidden look the same."""
     try:
         evaluation = Evaluation.objects.select_related("opportunity", "opportunity__place").get(public_id=public_id)
@@ -42,7 +47,7 @@ def evaluation_get_for(*, actor, public_id) -> Evaluation:
     return evaluation
 
 
-def evaluation_of(opportunity) -> Evaluation | None:
+def evaluation_of(opportunity: Opportunity) -> Evaluation | None:
     return Evaluation.objects.filter(opportunity=opportunity).first()
 
 
@@ -71,11 +76,11 @@ def bids(evaluation: Evaluation) -> list:
 # The scheme and marks, as the engine takes them ----------------------------------------------------------------
 
 
-def criterion_key(criterion) -> str:
+def criterion_key(criterion: Criterion) -> str:
     return str(criterion.pk)
 
 
-def bid_key(bid) -> str:
+def bid_key(bid: Bid) -> str:
     """Within one lot each organisation has one bid, so its org-id names the bid in the engine's input."""
     return bid.organisation.org_id
 
@@ -172,7 +177,7 @@ def evaluation_outcome(evaluation: Evaluation, *, perturbations: int = 1000) -> 
 # Who still has to do what -------------------------------------------------------------------------------------
 
 
-def assignments(evaluation: Evaluation, bid) -> list[workflow.Assignment]:
+def assignments(evaluation: Evaluation, bid: Bid) -> list[workflow.Assignment]:
     """Each marker's duty for ``bid``: their criteria, whether they are recused, whether they have submitted."""
     conflicted = set(
         bid_selectors.conflict_declarations([bid.pk]).filter(conflict=True).values_list("person_id", flat=True)
@@ -200,7 +205,7 @@ def quality_moderated(evaluation: Evaluation) -> bool:
     return not consensus_missing(evaluation)
 
 
-def standstill_rule(opportunity) -> workflow.StandstillRule:
+def standstill_rule(opportunity: Opportunity) -> workflow.StandstillRule:
     light_touch = False
     decision = opportunity.route_decision
     if decision is not None:
@@ -213,7 +218,7 @@ def standstill_rule(opportunity) -> workflow.StandstillRule:
 # What a panel member sees -------------------------------------------------------------------------------------
 
 
-def bid_for_member(*, actor, evaluation: Evaluation, public_id):
+def bid_for_member(*, actor: Person, evaluation: Evaluation, public_id):
     """One bid with its content, for a panel member who has declared no conflict with its bidder."""
     found = next((b for b in bids(evaluation) if str(b.public_id) == str(public_id)), None)
     if found is None:
@@ -224,11 +229,11 @@ def bid_for_member(*, actor, evaluation: Evaluation, public_id):
     return found
 
 
-def own_sheet(member: PanelMember, bid) -> ScoreSheet | None:
+def own_sheet(member: PanelMember, bid: Bid) -> ScoreSheet | None:
     return ScoreSheet.objects.filter(member=member, bid=bid).prefetch_related("marks").first()
 
 
-def marks_side_by_side(*, actor, evaluation: Evaluation, bid) -> dict[int, list[Mark]]:
+def marks_side_by_side(*, actor: Person, evaluation: Evaluation, bid: Bid) -> dict[int, list[Mark]]:
     """Every submitted mark for ``bid`` by criterion, for those allowed to see colleagues' marks."""
     decision = perms.can_see_colleagues_marks(actor, evaluation, bid)
     if not decision:
@@ -241,5 +246,5 @@ def marks_side_by_side(*, actor, evaluation: Evaluation, bid) -> dict[int, list[
     return dict(by_criterion)
 
 
-def consensus_for(bid) -> dict[int, ConsensusMark]:
+def consensus_for(bid: Bid) -> dict[int, ConsensusMark]:
     return {c.criterion_id: c for c in ConsensusMark.objects.filter(bid=bid)}

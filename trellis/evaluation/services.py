@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +32,10 @@ from trellis.evaluation.models import AwardDecision, ConsensusMark, Evaluation, 
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities import services as opportunity_services
 from trellis.opportunities.domain.lifecycle import Status
+
+if TYPE_CHECKING:
+    from trellis.bids.models import Bid
+    from trellis.opportunities.models import Criterion, Opportunity
 
 
 def evaluation_url(evaluation: Evaluation) -> str:
@@ -67,7 +71,7 @@ def _text(value: Any) -> str:
 
 
 @transaction.atomic
-def evaluation_start(*, actor: Person, opportunity, now: datetime | None = None) -> Evaluation:
+def evaluation_start(*, actor: Person, opportunity: Opportunity, now: datetime | None = None) -> Evaluation:
     """Start setting up the evaluation of an opportunity under evaluation (its bids opened). Once only."""
     now = now or timezone.now()
     if not perms.is_officer(actor):
@@ -248,7 +252,7 @@ def evaluation_move(*, actor: Person, evaluation: Evaluation, move: str, now: da
 
 
 def conflict_declare(
-    *, actor: Person, evaluation: Evaluation, bid, conflict: bool, details: str = "", now: datetime | None = None
+    *, actor: Person, evaluation: Evaluation, bid: Bid, conflict: bool, details: str = "", now: datetime | None = None
 ):
     """A panel member's declaration for one bid, before seeing it. A conflict recuses them from it everywhere and
     tells the officers, who may need to add another marker."""
@@ -270,7 +274,7 @@ def conflict_declare(
     return declaration
 
 
-def bid_read(*, actor: Person, evaluation: Evaluation, bid) -> None:
+def bid_read(*, actor: Person, evaluation: Evaluation, bid: Bid) -> None:
     """Record that a panel member read a bid (every reading of a bid by the authority's people is audited)."""
     require(perms.can_read_bid(actor, evaluation, bid))
     audit_record(
@@ -286,7 +290,7 @@ def marks_save(
     *,
     actor: Person,
     evaluation: Evaluation,
-    bid,
+    bid: Bid,
     marks: Mapping[Any, tuple[Any, Any]],
     submit: bool = False,
     now: datetime | None = None,
@@ -356,7 +360,14 @@ def marks_save(
 
 @transaction.atomic
 def consensus_record(
-    *, actor: Person, evaluation: Evaluation, bid, criterion, score: Any, rationale: Any, now: datetime | None = None
+    *,
+    actor: Person,
+    evaluation: Evaluation,
+    bid: Bid,
+    criterion: Criterion,
+    score: Any,
+    rationale: Any,
+    now: datetime | None = None,
 ) -> ConsensusMark:
     """The moderator records the agreed mark and its rationale for one bid and criterion, once everyone assigned
     to mark it (and not recused) has submitted. Changing it later is allowed until the recommendation, audited."""

@@ -3,11 +3,11 @@ shown beside an opportunity (publication readiness, aggregation, proportionate p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -40,6 +40,10 @@ from trellis.routes import selectors as route_selectors
 from trellis.routes.domain import Facts, FactsInvalid, Route, TimeLimit
 from trellis.routes.domain.context import build_context
 from trellis.routes.domain.notices import time_limits_for
+
+if TYPE_CHECKING:
+    from trellis.organisations.models import Organisation
+    from trellis.places.models import Place
 
 #: Providers are voluntary, community and social enterprise or private organisations; public bodies are buyers.
 PROVIDER_SECTORS = ["vcse", "private"]
@@ -134,11 +138,11 @@ def opportunity_by_reference(reference: str) -> Opportunity | None:
     return Opportunity.objects.filter(reference=reference).first()
 
 
-def opportunity_exists(*, place, title: str) -> bool:
+def opportunity_exists(*, place: Place, title: str) -> bool:
     return Opportunity.objects.filter(place=place, title=title).exists()
 
 
-def opportunities_for_staff(place) -> QuerySet[Opportunity]:
+def opportunities_for_staff(place: Place | None) -> QuerySet[Opportunity]:
     """Every opportunity for a place, in any state, most recently changed first (for the council's pages)."""
     qs = Opportunity.objects.all() if place is None else Opportunity.objects.filter(place=place)
     return (
@@ -423,7 +427,7 @@ def prequalification_for(opportunity: Opportunity) -> prequalification.Prequalif
 
 
 def readiness_for(
-    *, opportunity: Opportunity, organisation, today: date | None = None
+    *, opportunity: Opportunity, organisation: Organisation, today: date | None = None
 ) -> prequalification.ProviderReadiness:
     """How much of what the opportunity asks the organisation already holds as current, verified evidence."""
     today = today or timezone.localdate()
@@ -445,7 +449,7 @@ def document_get_for(*, opportunity: Opportunity, public_id) -> OpportunityDocum
     return document
 
 
-def route_decisions_available(actor, place=None) -> QuerySet:
+def route_decisions_available(actor: Person, place: Place | None = None) -> QuerySet:
     """Saved route decisions an opportunity can start from: current ones (not replaced), newest first."""
     place = place or place_selectors.default_place()
     if place is None:
@@ -480,7 +484,29 @@ def framework_members(framework: Opportunity) -> QuerySet[FrameworkMember]:
     )
 
 
-def is_framework_member(opportunity: Opportunity, organisation) -> bool:
+#: A source of providers who could be appointed to an awarded framework: (person, framework) → organisations.
+FrameworkCandidates = Callable[[Person, Opportunity], Iterable["Organisation"]]
+_framework_candidate_sources: list[FrameworkCandidates] = []
+
+
+def framework_candidates_from(source: FrameworkCandidates) -> None:
+    """Offer the organisations ``source`` gives on an awarded framework's panel. Who bid for a framework is known to
+    the bids app, later in the cycle than this one: it adds its source when it starts (``BidsConfig.ready``), so
+    this app offers its bidders without importing it."""
+    _framework_candidate_sources.append(source)
+
+
+def framework_candidates(*, actor: Person, framework: Opportunity) -> list[Organisation]:
+    """Who can be ticked on an awarded framework's panel: the organisations the later stages offer this person (the
+    bidders, once their bids are opened and the person may read them) and the providers already on it; each once,
+    by name."""
+    offered = [org for source in _framework_candidate_sources for org in source(actor, framework)]
+    members = [m.organisation for m in framework_members(framework)]
+    by_org_id = {org.org_id: org for org in offered + members}
+    return sorted(by_org_id.values(), key=lambda org: org.name.lower())
+
+
+def is_framework_member(opportunity: Opportunity, organisation: Organisation | None) -> bool:
     """For a call-off: is ``organisation`` on its framework? Any other kind of opportunity is open to all."""
     if opportunity.kind != Kind.CALL_OFF:
         return True
@@ -491,7 +517,7 @@ def is_framework_member(opportunity: Opportunity, organisation) -> bool:
     ).exists()
 
 
-def stage_entry_problem(opportunity: Opportunity, organisation) -> str | None:
+def stage_entry_problem(opportunity: Opportunity, organisation: Organisation | None) -> str | None:
     """Why ``organisation`` may not bid in the opportunity's current stage (None when it may): a later stage of a
     procedure run in stages is only for the providers chosen to go on."""
     if opportunity.stages and opportunity.stage_index > 0:

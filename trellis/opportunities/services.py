@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -51,6 +51,11 @@ from trellis.organisations.domain.uploads import check_document_upload
 from trellis.places import selectors as place_selectors
 from trellis.routes import permissions as route_perms
 from trellis.routes.domain import Regime, Route
+
+if TYPE_CHECKING:
+    from trellis.organisations.models import Organisation, ServiceType
+    from trellis.places.models import Place, Ward
+    from trellis.routes.models import RouteDecision
 
 MAX_VALUE = Decimal("10000000000")
 MAX_DURATION_MONTHS = 240
@@ -288,7 +293,14 @@ def _facts_from_decision(decision) -> dict[str, Any]:
 
 
 def opportunity_create(
-    *, actor: Person, place, title: str, kind: str, from_decision=None, framework=None, **fields: Any
+    *,
+    actor: Person,
+    place: Place,
+    title: str,
+    kind: str,
+    from_decision: RouteDecision | None = None,
+    framework: Opportunity | None = None,
+    **fields: Any,
 ) -> Opportunity:
     """A new draft, from scratch or from a saved route decision (whose value, length, route, regime, service types
     and wards it copies; anything in ``fields`` wins). A call-off is made by ``call_off_create``, which passes its
@@ -882,7 +894,7 @@ def opportunity_send_deadline_reminders(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def clarification_ask(
-    *, actor: Person, opportunity: Opportunity, organisation, question: str, now: datetime | None = None
+    *, actor: Person, opportunity: Opportunity, organisation: Organisation, question: str, now: datetime | None = None
 ) -> Clarification:
     """A provider's private question, asked for one of its organisations while questions are open."""
     now = now or timezone.now()
@@ -979,7 +991,9 @@ def clarification_withdraw(*, actor: Person, clarification: Clarification) -> Cl
 
 
 @transaction.atomic
-def alert_subscription_set(*, actor: Person, service_types, wards, email: bool) -> AlertSubscription:
+def alert_subscription_set(
+    *, actor: Person, service_types: Iterable[ServiceType | str], wards: Iterable[Ward | str], email: bool
+) -> AlertSubscription:
     """Set the actor's alerts: new opportunities for any of these service types in any of these wards
     (none chosen means any)."""
     require(perms.can_subscribe(actor))
@@ -1037,7 +1051,9 @@ def _framework_problem(framework: Opportunity) -> str:
 
 
 @transaction.atomic
-def framework_members_set(*, actor: Person, framework: Opportunity, organisations: Iterable[Any]) -> list[str]:
+def framework_members_set(
+    *, actor: Person, framework: Opportunity, organisations: Iterable[Organisation | str]
+) -> list[str]:
     """Set the providers on an awarded framework: the organisations (or their org-ids) given, and no others.
     Providers already on it keep their appointment date. Returns the org-ids now on the framework."""
     if not perms.is_officer(actor):

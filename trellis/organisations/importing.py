@@ -217,8 +217,12 @@ def organisations_import_preview(
 
 
 @transaction.atomic
-def organisations_import_confirm(*, actor: Person, job: ImportJob) -> ImportJob:
-    """The person has seen the preview and confirms: queue the import to run in the background."""
+def organisations_import_confirm(*, actor: Person, job: ImportJob, start: Callable[[int], object]) -> ImportJob:
+    """The person has seen the preview and confirms: queue the import to run in the background.
+
+    ``start`` is the background task that runs the import, given the job's id once this transaction commits
+    (``tasks.organisations_import_task``, passed by the edge: the task module imports this one, not the reverse).
+    """
     require(perms.can_manage_directory(actor))
     if job.status == ImportStatus.FAILED:
         raise InvalidTransition("This file has problems, so it cannot be imported. Fix them and upload it again.")
@@ -228,9 +232,7 @@ def organisations_import_confirm(*, actor: Person, job: ImportJob) -> ImportJob:
     if not queued:
         raise InvalidTransition("This import has already been started.")
     job.refresh_from_db()
-    from trellis.organisations.import_tasks import organisations_import_task
-
-    transaction.on_commit(lambda: organisations_import_task(job.pk))
+    transaction.on_commit(lambda: start(job.pk))
     return job
 
 

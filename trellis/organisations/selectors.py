@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -26,6 +27,9 @@ from trellis.organisations.models import (
     ServiceType,
 )
 from trellis.places.models import Ward
+
+if TYPE_CHECKING:
+    from trellis.places.models import Place
 
 SORTS = {
     "name": ("name", "Name (A to Z)"),
@@ -424,7 +428,7 @@ def partner_suggestions(*, partner_request: PartnerRequest, limit: int = 8) -> l
 # The local sector profile -----------------------------------------------------------------------
 
 
-def sector_profile(*, place) -> dict:
+def sector_profile(*, place: Place) -> dict:
     """Counts of the place's organisations (active, not consortia) by size band, service type, ward,
     sector, legal form and accreditation tier, and how many are local — in nine aggregate queries.
 

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,6 +46,9 @@ from trellis.organisations.models import (
     Sector,
     ServiceType,
 )
+
+if TYPE_CHECKING:
+    from trellis.places.models import Place, Ward
 
 #: Fields a provider admin may change through a profile edit.
 PROFILE_FIELDS = (
@@ -160,7 +163,7 @@ def organisation_create(
     org_id: str,
     legal_form: str,
     other_identifiers: Iterable[str] = (),
-    place=None,
+    place: Place | None = None,
     check_permission: bool = True,
     **fields: Any,
 ) -> Organisation:
@@ -484,7 +487,7 @@ def partner_request_create(
     description: str,
     service_types: Iterable[ServiceType] = (),
     client_groups: Iterable[ClientGroup] = (),
-    wards: Iterable[Any] = (),
+    wards: Iterable[Ward] = (),
     opportunity_reference: str = "",
     closes_on: date | None = None,
     check_permission: bool = True,

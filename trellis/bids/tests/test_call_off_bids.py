@@ -72,3 +72,33 @@ def test_after_the_opening_the_framework_page_offers_the_bidders_to_appoint(clie
     response = client.post(f"/opportunities/{framework.public_id}/framework/providers/", {"organisations": org.org_id})
     assert response.status_code == 302
     assert FrameworkMember.objects.get(framework=framework).organisation == org
+
+
+def test_the_bidders_are_offered_for_a_framework_only_once_their_bids_are_opened(
+    submitted_bid, closed, commissioner, provider_admin, charity
+):
+    from trellis.opportunities import selectors as opportunity_selectors
+
+    # Sealed: before the opening, nobody is offered who bid.
+    assert opportunity_selectors.framework_candidates(actor=commissioner, framework=closed) == []
+    services.opening_request(actor=commissioner, opportunity=closed, now=AFTER, two_openers=False)
+    assert opportunity_selectors.framework_candidates(actor=commissioner, framework=closed) == [charity]
+    # Only the authority's people see who bid.
+    assert opportunity_selectors.framework_candidates(actor=provider_admin, framework=closed) == []
+
+
+def test_the_framework_panel_offers_each_offered_organisation_and_provider_once(
+    framework_with_member, commissioner, charity, other_charity, client, monkeypatch
+):
+    from django.urls import reverse
+
+    from trellis.opportunities import selectors as opportunity_selectors
+
+    # A source offering the provider already on the framework, and another organisation.
+    monkeypatch.setattr(opportunity_selectors, "_framework_candidate_sources", [])
+    opportunity_selectors.framework_candidates_from(lambda actor, framework: [other_charity, charity])
+    found = opportunity_selectors.framework_candidates(actor=commissioner, framework=framework_with_member)
+    assert found == sorted([charity, other_charity], key=lambda org: org.name.lower())
+    client.force_login(commissioner)
+    page = client.get(reverse("opportunities:manage", args=[framework_with_member.public_id])).content.decode()
+    assert f'value="{other_charity.org_id}"' in page and page.count(f'value="{charity.org_id}"') == 1

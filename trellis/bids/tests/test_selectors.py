@@ -56,3 +56,36 @@ def test_opening_for(closed, commissioner):
     assert selectors.opening_for(closed) is None
     services.opening_request(actor=commissioner, opportunity=closed, now=AFTER, two_openers=False)
     assert selectors.opening_for(closed).opened_by == commissioner
+
+
+@pytest.fixture
+def document(ready_bid, provider_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%delivery plan\n")
+    return services.bid_document_add(actor=provider_admin, bid=ready_bid, upload=upload, title="Delivery plan", now=NOW)
+
+
+def test_a_bids_documents_are_read_only_once_it_is_opened(document, submitted_bid, closed, commissioner):
+    from trellis.core.errors import PermissionDenied
+
+    submitted_bid.refresh_from_db()
+    with pytest.raises(PermissionDenied):  # submitted, but sealed until the opening
+        selectors.opened_bid_documents(submitted_bid)
+    services.opening_request(actor=commissioner, opportunity=closed, now=AFTER, two_openers=False)
+    assert selectors.opened_bid_documents(submitted_bid) == [document]
+
+
+@pytest.fixture
+def other_draft(published, other_charity, other_provider_admin):
+    """Another organisation's bid, still a draft when the deadline passes."""
+    return services.bid_start(actor=other_provider_admin, opportunity=published, organisation=other_charity, now=NOW)
+
+
+def test_a_draft_is_never_read_as_opened(other_draft, submitted_bid, closed, commissioner):
+    from trellis.core.errors import PermissionDenied
+
+    services.opening_request(actor=commissioner, opportunity=closed, now=AFTER, two_openers=False)
+    assert selectors.opened_bid_documents(submitted_bid) == []
+    with pytest.raises(PermissionDenied):
+        selectors.opened_bid_documents(other_draft)

@@ -1,17 +1,13 @@
 """The demo's bids: a submitted one with a valid receipt and a draft, loaded once."""
 
-import pytest
-
 from trellis.bids import selectors
 from trellis.bids.models import Bid, Receipt
 from trellis.demo.bids import OPPORTUNITY
 from trellis.demo.loader import load
 
 
-@pytest.mark.django_db
-def test_the_demo_loads_its_bids_once():
+def test_the_demo_loads_its_bids_once(demo_db):
     """The open befriending round has a submitted bid and a draft (the evaluation story's bids are tested with it)."""
-    load()
     bids = Bid.objects.filter(opportunity__title=OPPORTUNITY)
     assert sorted(bids.values_list("status", flat=True)) == ["draft", "submitted"]
     assert selectors.receipt_verifies(Receipt.objects.get(bid__in=bids))

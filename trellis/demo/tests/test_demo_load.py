@@ -70,9 +70,7 @@ def test_demo_loads_a_realistic_place_once(capsys):
     )
 
 
-@pytest.mark.django_db
-def test_demo_people_can_sign_in_with_the_demo_password(client, settings):
-    loader.load()
+def test_demo_people_can_sign_in_with_the_demo_password(demo_db, client, settings):
     for _role, _name, email, _org in loader.accounts():
         assert client.login(username=email, password=settings.TRELLIS_DEMO_PASSWORD), email
         client.logout()

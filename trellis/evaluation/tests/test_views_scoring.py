@@ -260,3 +260,22 @@ def test_every_page_renders_for_the_right_person(
     assert moderator_view.status_code == 200
     assert "You do not mark any criteria on this panel." in text(moderator_view)
     assert "Ben Okafor" in text(moderator_view)  # a moderator who marks nothing sees the submitted marks
+
+
+def test_reading_a_bid_shows_its_documents_and_is_audited(client, scoring, two_bids, evaluator_a):
+    from trellis.bids.models import BidDocument
+    from trellis.core.models import AuditEvent
+
+    mine, theirs = two_bids
+    # Set straight in the table: documents are added to a draft, and these bids are already opened.
+    BidDocument.objects.create(
+        bid=mine, title="Delivery plan", file="bids/plan.pdf", content_type="application/pdf", size=1, sha256="0" * 64
+    )
+    services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=False, now=AFTER)
+    services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=theirs, conflict=False, now=AFTER)
+    client.force_login(evaluator_a)
+    page = text(client.get(bid_url(scoring, mine)))
+    assert "Documents Delivery plan" in page
+    assert "Documents No documents." in text(client.get(bid_url(scoring, theirs)))
+    reads = AuditEvent.objects.filter(verb="bid.read", actor=evaluator_a)
+    assert sorted(e.target_id for e in reads) == sorted([str(mine.pk), str(theirs.pk)])

@@ -187,7 +187,7 @@ def bid(request: HttpRequest, public_id, bid_id) -> HttpResponse:
         "bid": the_bid,
         "member": member,
         "answer_rows": answer_rows(the_bid, {c.pk for c in assigned}),
-        "documents": list(the_bid.documents.all()),
+        "documents": bid_selectors.opened_bid_documents(the_bid),
         "consortium_roles": list(the_bid.consortium_roles.all()),
         "assigned": assigned,
         "marks_price": any(c.is_price for c in member.criteria.all()),

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from trellis.bids import selectors as bid_selectors
-from trellis.core.errors import PermissionDenied as ServiceDenied
-from trellis.core.errors import TrellisError, ValidationFailed
+from trellis.core.errors import PermissionDenied, TrellisError, ValidationFailed
 from trellis.core.selectors import audit_events_for
 from trellis.core.web import error_links, page_message, require, signed_in
 from trellis.core.web import show_service_errors as show_errors
@@ -205,20 +202,14 @@ def _history(opportunity) -> list:
 def _framework_choices(request: HttpRequest, framework) -> list[tuple[str, str]]:
     """Who can be ticked: the organisations that submitted bids (readable once the bids are opened) and the providers
     already on the framework."""
-    try:
-        opened = bid_selectors.bids_for_opportunity(actor=request.user, opportunity=framework)
-        bidders = [b.organisation for b in opened]
-    except ServiceDenied:
-        bidders = []
-    members = [m.organisation for m in selectors.framework_members(framework)]
-    found = {o.org_id: o.name for o in sorted(bidders + members, key=lambda o: o.name.lower())}
-    return [(org_id, f"{name} ({org_id})") for org_id, name in found.items()]
+    candidates = selectors.framework_candidates(actor=request.user, framework=framework)
+    return [(org.org_id, f"{org.name} ({org.org_id})") for org in candidates]
 
 
 def framework_context(request: HttpRequest, opportunity, *, members_form=None, call_off_form=None) -> dict:
     """The framework panel of an awarded framework (who is on it, its call-offs), and where a call-off came from."""
     context: dict = {"framework_panel": False}
-    if opportunity.kind != Kind.FRAMEWORK or opportunity.status != "awarded":
+    if opportunity.kind != Kind.FRAMEWORK or opportunity.status != Status.AWARDED:
         return context
     members = list(selectors.framework_members(opportunity))
     choices = _framework_choices(request, opportunity)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trellis.core.errors import TrellisError
 from trellis.core.web import page_message, require, show_service_errors, signed_in
-from trellis.organisations import importing, selectors
+from trellis.organisations import importing, selectors, tasks
 from trellis.organisations import permissions as perms
 from trellis.organisations.domain.import_columns import COLUMNS, ORG_ID_SOURCES
 from trellis.organisations.domain.importing import MAX_BYTES, MAX_ROWS
@@ -103,7 +103,7 @@ def import_job(request: HttpRequest, public_id: UUID) -> HttpResponse:
     job = importing.import_job_get_for(actor=request.user, public_id=public_id)
     if request.method == "POST":
         try:
-            importing.organisations_import_confirm(actor=request.user, job=job)
+            importing.organisations_import_confirm(actor=request.user, job=job, start=tasks.organisations_import_task)
         except TrellisError as exc:
             messages.error(request, page_message(exc))
         return redirect("organisations:import_job", public_id=job.public_id)

@@ -1,5 +1,8 @@
 """The local sector profile: a place's organisations by size, service, ward, sector, legal form,
-locality and accreditation — each as a chart (a separate SVG image) with its table beside it."""
+locality and accreditation — each as a chart (a separate SVG image) with its table beside it.
+
+It counts the directory's organisations, so it lives with them; its pages keep the place's addresses
+(``/places/<place>/profile/``): the project's URLs mount ``sector_profile_urls`` under ``/places/``."""
 
 from __future__ import annotations
 
@@ -15,9 +18,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from trellis.organisations import selectors as directory
+from trellis.organisations.domain import sector_profile as domain
 from trellis.places import charts
 from trellis.places import selectors as places
-from trellis.places.domain import profile as domain
 
 #: Browsers may reuse a chart for this long; the ETag lets them check cheaply after that.
 CHART_MAX_AGE = 300
@@ -33,14 +36,14 @@ def _page(request: HttpRequest, place) -> HttpResponse:
     sections = [
         {
             "section": s,
-            "chart_url": reverse("places:profile_chart", args=[place.slug, s.key]),
+            "chart_url": reverse("sector_profile:chart", args=[place.slug, s.key]),
             "rows": [{"row": r, "url": f"{base}?{urlencode(r.filters)}" if r.filters else ""} for r in s.rows],
         }
         for s in domain.sections(counts, place.name)
     ]
     return render(
         request,
-        "places/profile.html",
+        "organisations/sector_profile.html",
         {"place": place, "counts": counts, "sections": sections, "directory_url": base},
     )
 
@@ -49,7 +52,7 @@ def _page(request: HttpRequest, place) -> HttpResponse:
 def profile_default(request: HttpRequest) -> HttpResponse:
     place = places.default_place()
     if place is None:
-        return render(request, "places/profile_empty.html")
+        return render(request, "organisations/sector_profile_empty.html")
     return _page(request, place)
 
 
@@ -85,7 +88,7 @@ def profile_chart(request: HttpRequest, slug: str, chart: str) -> HttpResponse:
 
 
 urlpatterns = [
-    path("profile/", profile_default, name="profile_default"),
-    path("<slug:slug>/profile/", profile, name="profile"),
-    path("<slug:slug>/profile/<str:chart>.svg", profile_chart, name="profile_chart"),
+    path("profile/", profile_default, name="default"),
+    path("<slug:slug>/profile/", profile, name="place"),
+    path("<slug:slug>/profile/<str:chart>.svg", profile_chart, name="chart"),
 ]

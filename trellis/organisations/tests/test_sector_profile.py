@@ -1,4 +1,5 @@
-"""The local sector profile: the counts, the sections built from them, the page and its charts."""
+"""The local sector profile: the counts, the sections built from them, the page and its charts (the drawing
+itself is tested with the charts, in places)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from trellis.organisations import selectors
+from trellis.organisations.domain.sector_profile import CHARTS, Row, alt_text, percent, plural, section, sections
 from trellis.organisations.tests.factories import OrganisationFactory, PlaceFactory, WardFactory
-from trellis.places import charts
-from trellis.places.domain.profile import CHARTS, Row, alt_text, percent, plural, section, sections
 
 PROFILE = "/places/northbridge/profile/"
 
@@ -181,56 +181,6 @@ def test_sections_link_rows_to_the_filtered_directory(sector):
     assert all(r.filters == () for r in built["legal-form"].rows)
     assert built["services"].rows[0].filters == (("service_type", "advice_guidance"),)
     assert section(selectors.sector_profile(place=sector), "Northbridge", "nope") is None
-
-
-# Charts -------------------------------------------------------------------------------------------
-
-
-def test_a_bar_chart_is_valid_svg_with_its_labels_as_text():
-    svg = charts.bar_chart_svg(["Castlegate", "Mill Hill"], [3, 12])
-    root = ElementTree.fromstring(svg)
-    assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    body = svg.decode()
-    assert "Castlegate" in body and "Mill Hill" in body and ">12<" in body
-    assert "#1d5c4d" in body
-    assert charts.bar_chart_svg(["Castlegate", "Mill Hill"], [3, 12]) == svg  # same figures, same bytes
-
-
-def test_a_bar_can_be_split_into_two_named_parts():
-    svg = charts.bar_chart_svg(
-        ["Castlegate", "Mill Hill"], [5, 3], parts=[("Named this ward", [2, 0]), ("Borough-wide", [3, 3])]
-    )
-    ElementTree.fromstring(svg)
-    body = svg.decode()
-    assert "Named this ward" in body and "Borough-wide" in body and charts.SECOND_COLOUR in body
-
-
-@pytest.mark.parametrize(
-    ("parts", "message"),
-    [
-        ([("A", [1, 1]), ("B", [1, 1])], "must add up to its value"),
-        ([("A", [1])], "one value for each bar"),
-        ([("A", [1, 1]), ("B", [1, 1]), ("C", [1, 1])], "two parts at most"),
-    ],
-)
-def test_parts_that_do_not_fit_the_bars_are_refused(parts, message):
-    with pytest.raises(ValueError, match=message):
-        charts.bar_chart_svg(["One", "Two"], [2, 3], parts=parts)
-
-
-def test_long_labels_wrap_onto_two_lines_at_most():
-    svg = charts.bar_chart_svg(["Company limited by guarantee (not a charity) with a very long name indeed"], [1])
-    body = svg.decode()
-    assert "Company limited by" in body and "…" in body
-
-
-def test_a_chart_of_nothing_still_draws():
-    assert b"Nothing to show yet" in charts.bar_chart_svg([], [])
-
-
-def test_a_chart_needs_a_label_for_each_value():
-    with pytest.raises(ValueError, match="one label and one value"):
-        charts.bar_chart_svg(["One"], [1, 2])
 
 
 # The page -----------------------------------------------------------------------------------------
