@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "trellis.core.middleware.SecurityHeadersMiddleware",
+    "trellis.core.middleware.TrellisErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from trellis.bids.domain import lifecycle
 from trellis.core.models import Person
 from trellis.organisations.models import UploadedDocument
 
@@ -77,6 +78,10 @@ class Bid(models.Model):
     @property
     def status_label(self) -> str:
         return BidStatus(self.status).label
+
+    def status_shown(self, audience: str = "") -> tuple[str, str]:
+        """The label and tag colour of its status; ``audience="own"`` as its bidder sees it."""
+        return lifecycle.status_shown(self.status, own=audience == "own")
 
 
 class BidAnswer(models.Model):

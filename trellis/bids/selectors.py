@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
 from trellis.bids import permissions as perms
 from trellis.bids.domain import bidding, receipts
@@ -20,7 +19,7 @@ from trellis.bids.domain.bidding import BidStatus
 from trellis.bids.models import Bid, BidAnswer, BidDocument, ConflictDeclaration, ConsortiumRole, Opening, Receipt
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES
-from trellis.core.errors import PermissionDenied
+from trellis.core.errors import NotFound, PermissionDenied
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities.domain.kinds import Stage
 
@@ -78,7 +77,7 @@ def bid_get_for(*, actor: Person, public_id) -> Bid:
     except (ValueError, TypeError, ValidationError):
         bid = None
     if bid is None or not perms.can_view_bid_content(actor, bid):
-        raise Http404("No bid here")
+        raise NotFound("No bid here")
     return bid
 
 
@@ -92,7 +91,7 @@ def bid_document_get_for(*, actor: Person, public_id) -> BidDocument:
     except (ValueError, TypeError, ValidationError):
         found = None
     if found is None or not perms.can_view_bid_content(actor, found.bid):
-        raise Http404("No document here")
+        raise NotFound("No document here")
     return found
 
 
@@ -223,7 +222,7 @@ class BidSummary:
 def receipts_for(actor: Person, bid: Bid) -> QuerySet[Receipt]:
     """Every receipt of a bid, newest first (earlier ones superseded), for those who may see the bid."""
     if not perms.can_view_bid_content(actor, bid):
-        raise Http404("No bid here")
+        raise NotFound("No bid here")
     return Receipt.objects.filter(bid=bid).select_related("submitted_by").order_by("-submitted_at", "-id")
 
 

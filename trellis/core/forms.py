@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms.renderers import TemplatesSetting
 
-from trellis.core.errors import PermissionDenied as ServiceDenied
-from trellis.core.errors import TrellisError
+from trellis.core.errors import PermissionDenied, TrellisError
 
 WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "govuk-textarea",
@@ -86,16 +84,50 @@ class ModelForm(GovukFormMixin, forms.ModelForm):
     pass
 
 
-def show_service_errors(form: forms.BaseForm, exc: TrellisError, field_map: dict[str, str] | None = None) -> None:
+def show_service_errors(
+    form: forms.BaseForm,
+    exc: TrellisError,
+    field_map: dict[str, str] | None = None,
+    *,
+    refusal_on_form: bool = False,
+) -> None:
     """Put a service's error on the form, each message beside the field it names (or above the form).
 
-    A refusal (``trellis.core.errors.PermissionDenied``) is not a form error: it becomes Django's
-    PermissionDenied, shown on the 403 page with its reason.
+    A refusal (``trellis.core.errors.PermissionDenied``) is not a form error: it is raised again, and the web edge
+    (``trellis.core.middleware.TrellisErrorMiddleware``) shows it on the 403 page with its reason. With
+    ``refusal_on_form`` it is shown above the form instead (a bid that is locked, say, is still shown to its bidder).
     """
-    if isinstance(exc, ServiceDenied):
-        raise DjangoPermissionDenied(exc.message)
+    if isinstance(exc, PermissionDenied):
+        if not refusal_on_form:
+            raise exc
+        form.add_error(None, exc.message)
+        return
     errors = getattr(exc, "errors", None) or {exc.field or "__all__": [exc.message]}
     for key, messages in errors.items():
         name = (field_map or {}).get(key, key)
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+def error_anchor(bound: forms.BoundField) -> str:
+    """The id of the input an error summary link goes to: the field's own input, the first of a group of radios
+    or checkboxes, or the first box of a date (a widget's ``id_for_label`` names it)."""
+    return str(bound.id_for_label or f"{bound.auto_id}_0")
+
+
+def error_links(*parts: forms.BaseForm | forms.BaseFormSet | None) -> list[tuple[str, str]]:
+    """(anchor, message) for the GOV.UK error summary, for forms and formsets: each link goes to the field it
+    names; errors about a whole form or list go to the main content."""
+    links: list[tuple[str, str]] = []
+    for part in parts:
+        if part is None or not part.is_bound:
+            continue
+        if isinstance(part, forms.BaseFormSet):
+            links += [("#main-content", str(message)) for message in part.non_form_errors()]
+            for form in part.forms:
+                links += error_links(form)
+            continue
+        links += [("#main-content", str(message)) for message in part.non_field_errors()]
+        for bound in part:
+            links += [(f"#{error_anchor(bound)}", str(message)) for message in bound.errors]
+    return links

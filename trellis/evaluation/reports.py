@@ -19,12 +19,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404
 from django.utils import timezone
 
 from trellis.bids import selectors as bid_selectors
 from trellis.core import selectors as core_selectors
-from trellis.core.errors import PermissionDenied
+from trellis.core.errors import NotFound, PermissionDenied
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors
 from trellis.evaluation.domain import (
@@ -97,7 +96,7 @@ def summary_for(actor, bid_public_id) -> SummaryPage:
     bid = bid_selectors.bid_get_for(actor=actor, public_id=bid_public_id)
     evaluation = selectors.evaluation_of(bid.opportunity)
     if evaluation is None:
-        raise Http404("No assessment summary for this bid.")
+        raise NotFound("No assessment summary for this bid.")
     allowed = perms.can_view_summary(actor, bid, evaluation)
     if not allowed:
         raise PermissionDenied(allowed.reason)
@@ -106,7 +105,7 @@ def summary_for(actor, bid_public_id) -> SummaryPage:
     lot_bids = [b for b in selectors.bids(evaluation) if _lot_of(b) == lot]
     snapshot = next((s for s in _snapshots(decision) if s.get("lot") == lot), None) if decision else None
     if decision is None or snapshot is None or bid.pk not in {b.pk for b in lot_bids}:
-        raise Http404("No assessment summary for this bid: it was not one of the bids assessed.")
+        raise NotFound("No assessment summary for this bid: it was not one of the bids assessed.")
     data, result = _recompute(snapshot, perturbations=0)
     winner = next((w for w in decision.winning_bids.all() if _lot_of(w) == lot), None)
     wanted = [bid] + ([winner] if winner is not None and winner.pk != bid.pk else [])
@@ -428,7 +427,7 @@ def report_for(actor, evaluation: Evaluation) -> Report:
         raise PermissionDenied(allowed.reason)
     decision = _decision(evaluation)
     if decision is None:
-        raise Http404("There is no recommendation for this evaluation.")
+        raise NotFound("There is no recommendation for this evaluation.")
     all_bids = selectors.bids(evaluation)
     winners = list(decision.winning_bids.all())
     winner_ids = {w.pk for w in winners}

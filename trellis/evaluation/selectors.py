@@ -10,10 +10,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from trellis.bids import selectors as bid_selectors
-from trellis.core.errors import PermissionDenied
+from trellis.core.errors import NotFound, PermissionDenied
 from trellis.evaluation import permissions as perms
 from trellis.evaluation.domain import (
     BidInput,
@@ -42,9 +41,9 @@ def evaluation_get_for(*, actor: Person, public_id) -> Evaluation:
     try:
         evaluation = Evaluation.objects.select_related("opportunity", "opportunity__place").get(public_id=public_id)
     except (Evaluation.DoesNotExist, ValueError) as exc:
-        raise Http404("No such evaluation.") from exc
+        raise NotFound("No such evaluation.") from exc
     if not perms.can_view_evaluation(actor, evaluation):
-        raise Http404("No such evaluation.")
+        raise NotFound("No such evaluation.")
     return evaluation
 
 
@@ -223,7 +222,7 @@ def bid_for_member(*, actor: Person, evaluation: Evaluation, public_id):
     """One bid with its content, for a panel member who has declared no conflict with its bidder."""
     found = next((b for b in bids(evaluation) if str(b.public_id) == str(public_id)), None)
     if found is None:
-        raise Http404("No such bid in this evaluation.")
+        raise NotFound("No such bid in this evaluation.")
     decision = perms.can_read_bid(actor, evaluation, found)
     if not decision:
         raise PermissionDenied(decision.reason)

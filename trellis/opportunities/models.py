@@ -15,7 +15,7 @@ from django.utils import timezone
 from trellis.core.models import BaseModel, Person
 from trellis.opportunities.domain.criteria import Scale
 from trellis.opportunities.domain.kinds import Kind
-from trellis.opportunities.domain.lifecycle import PUBLIC_STATUSES, Status
+from trellis.opportunities.domain.lifecycle import PUBLIC_STATUSES, Status, status_shown
 from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
 from trellis.organisations.models import UploadedDocument
 
@@ -117,6 +117,11 @@ class Opportunity(BaseModel):
     @property
     def status_label(self) -> str:
         return Status(self.status).label
+
+    def status_shown(self, audience: str = "") -> tuple[str, str]:
+        """The label and tag colour of its status; ``audience="public"`` as the public see it (planned until
+        published)."""
+        return status_shown(self.status, public=audience == "public")
 
     @property
     def is_public(self) -> bool:

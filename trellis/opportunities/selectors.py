@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404
 from django.utils import timezone
 
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES, Role
+from trellis.core.errors import NotFound
 from trellis.core.models import Person
 from trellis.opportunities import permissions as perms
 from trellis.opportunities.domain import aggregation, dates, prequalification
@@ -130,7 +130,7 @@ def opportunity_get_for(*, actor, public_id) -> Opportunity:
     except (ValueError, TypeError, ValidationError):
         opportunity = None
     if opportunity is None or not perms.can_view_opportunity(actor, opportunity):
-        raise Http404("No opportunity here")
+        raise NotFound("No opportunity here")
     return opportunity
 
 
@@ -211,12 +211,12 @@ def clarification_get_for(*, actor, public_id) -> Clarification:
     except (ValueError, TypeError, ValidationError):
         clarification = None
     if clarification is None:
-        raise Http404("No question here")
+        raise NotFound("No question here")
     if perms.can_view_staff_side(actor, clarification.opportunity):
         return clarification
     if roles.has_role(actor, PROVIDER_ROLES, clarification.asking_organisation_id):
         return clarification
-    raise Http404("No question here")
+    raise NotFound("No question here")
 
 
 def asking_organisations_for(actor) -> list:
@@ -445,7 +445,7 @@ def document_get_for(*, opportunity: Opportunity, public_id) -> OpportunityDocum
     except (ValueError, TypeError, ValidationError):
         document = None
     if document is None:
-        raise Http404("No document here")
+        raise NotFound("No document here")
     return document
 
 

@@ -27,10 +27,9 @@ from uuid import UUID
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from trellis.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from trellis.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from trellis.core.models import Person
 from trellis.core.permissions import require
 from trellis.core.services import audit_record, notify
@@ -462,7 +461,7 @@ def import_job_get_for(*, actor: Person, public_id: UUID) -> ImportJob:
     forbidden look the same."""
     job = ImportJob.objects.select_related("created_by").filter(public_id=public_id).first()
     if job is None or not perms.can_manage_directory(actor):
-        raise Http404("No import here")
+        raise NotFound("No import here")
     return job
 
 

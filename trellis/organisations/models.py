@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from trellis.core.models import BaseModel, Person
-from trellis.organisations.domain.accreditation import EVIDENCE_LABELS, EvidenceKind, Tier
+from trellis.organisations.domain.accreditation import EVIDENCE_LABELS, EvidenceKind, Tier, review_status_shown
 from trellis.organisations.domain.sizes import BAND_INFO, IncomeBand
 from trellis.organisations.listing import ListingLabels
 
@@ -224,6 +224,10 @@ class EvidenceDocument(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.organisation})"
+
+    def status_shown(self, audience: str = "") -> tuple[str, str]:
+        """The label and tag colour of its review status (the same for everyone who may see it)."""
+        return review_status_shown(self.status)
 
     @property
     def kind_label(self) -> str:

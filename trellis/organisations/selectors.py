@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
+from trellis.core.errors import NotFound
 from trellis.core.models import Membership
 from trellis.organisations import permissions as perms
 from trellis.organisations import search_index
@@ -145,7 +145,7 @@ def organisation_get_for(*, actor, slug: str) -> Organisation:
         .first()
     )
     if org is None or not perms.can_view_organisation(actor, org):
-        raise Http404("No organisation here")
+        raise NotFound("No organisation here")
     return org
 
 
@@ -162,7 +162,7 @@ def current_evidence(*, organisation: Organisation) -> QuerySet[EvidenceDocument
 def evidence_get_for(*, actor, public_id) -> EvidenceDocument:
     doc = EvidenceDocument.objects.select_related("organisation").filter(public_id=public_id).first()
     if doc is None or not perms.can_view_evidence(actor, doc.organisation):
-        raise Http404("No document here")
+        raise NotFound("No document here")
     return doc
 
 
@@ -225,7 +225,7 @@ def organisation_get_by_org_id_for(*, actor, org_id: str) -> Organisation:
         Organisation.objects.select_related("place").prefetch_related("other_identifiers").filter(org_id=value)
     ).first()
     if org is None or not perms.can_view_organisation(actor, org):
-        raise Http404("No organisation here")
+        raise NotFound("No organisation here")
     return org
 
 
@@ -298,7 +298,7 @@ def partner_request_get_for(*, actor, public_id) -> PartnerRequest:
         .first()
     )
     if req is None or not perms.can_view_organisation(actor, req.organisation):
-        raise Http404("No partner request here")
+        raise NotFound("No partner request here")
     return req
 
 

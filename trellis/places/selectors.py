@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from trellis.core.errors import NotFound
 from trellis.places.models import Place, Ward
 
 
@@ -15,7 +15,7 @@ def default_place() -> Place | None:
 def place_get(*, slug: str) -> Place:
     place = Place.objects.filter(slug=slug).first()
     if place is None:
-        raise Http404("No such place")
+        raise NotFound("No such place")
     return place
 
 

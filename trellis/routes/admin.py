@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
-from trellis.core.errors import PermissionDenied, ValidationFailed
+from trellis.core.errors import ValidationFailed
 from trellis.routes import permissions as perms
 from trellis.routes import services
 from trellis.routes.models import CostAssumption, RouteDecision
@@ -52,8 +51,6 @@ class CostAssumptionAdmin(admin.ModelAdmin):
                 assumption=form.cleaned_data["assumption"],
                 source=form.cleaned_data["source"],
             )
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from exc
         except ValidationFailed as exc:  # the form checks the same things first; this is a backstop
             for field, texts in exc.errors.items():
                 for text in texts:

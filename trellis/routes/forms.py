@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from trellis.core.forms import Form
+from trellis.core.forms import Form, error_links
 from trellis.organisations import selectors as directory
 from trellis.organisations.forms.profile import NUMERIC, GovukDateField, PoundsField
 from trellis.places.selectors import wards as place_wards
@@ -71,23 +71,6 @@ def _radios(label: str, choices: list[tuple[str, str, str]], message: str, **kwa
         error_messages={"required": message, "invalid_choice": message},
         **kwargs,
     )
-
-
-def error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary: each link goes to the first input of the field it names."""
-    links = [("#main-content", str(message)) for message in form.non_field_errors()]
-    for bound in form:
-        if not bound.errors:
-            continue
-        widget = bound.field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            anchor = f"{bound.auto_id}_0"
-        elif isinstance(bound.field, GovukDateField):
-            anchor = f"{bound.auto_id}_day"
-        else:
-            anchor = bound.auto_id
-        links += [(f"#{anchor}", str(message)) for message in bound.errors]
-    return links
 
 
 class QuestionForm(Form):

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from trellis.core.errors import NotFound
 from trellis.organisations import selectors as directory
 from trellis.organisations.domain.sizes import IncomeBand
 from trellis.places.models import Place
@@ -90,7 +90,7 @@ def route_decision_get_for(*, actor, public_id) -> RouteDecision:
         .first()
     )
     if decision is None or not perms.can_view_decision(actor, decision):
-        raise Http404("No decision here")
+        raise NotFound("No decision here")
     return decision
 
 

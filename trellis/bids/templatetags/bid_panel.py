@@ -14,6 +14,7 @@ from trellis.bids.domain import bidding
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES
 from trellis.opportunities import selectors as opportunity_selectors
+from trellis.opportunities.domain.lifecycle import Status
 
 register = template.Library()
 
@@ -28,7 +29,7 @@ def bid_panel(context: template.Context, opportunity: Any) -> dict[str, Any]:
         "opp": opportunity,
         "request": request,
         "signed_in": signed_in,
-        "is_published": opportunity.status == "published",
+        "is_published": opportunity.status == Status.PUBLISHED,
         "deadline_passed": bidding.deadline_passed(opportunity.closes_at, now),
         "deadline": bidding.format_deadline(opportunity.closes_at) if opportunity.closes_at else "",
     }

@@ -6,14 +6,13 @@ site never shows content). Providers never see another organisation's bid."""
 import re
 
 import pytest
-from django.http import Http404
 
 from trellis.bids import permissions as perms
 from trellis.bids import selectors, services
 from trellis.bids.models import BidDocument
 from trellis.bids.tests.fixtures_core import *  # noqa: F403
 from trellis.bids.tests.fixtures_core import AFTER, NOW, SECRET
-from trellis.core.errors import PermissionDenied
+from trellis.core.errors import NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 STAFF = ["commissioner", "procurement_officer", "evaluator", "platform_admin", "superuser"]
@@ -40,16 +39,16 @@ def document(ready_bid, provider_admin):
 
 def assert_sealed_for(person, bid):
     assert not perms.can_view_bid_content(person, bid)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.bid_get_for(actor=person, public_id=bid.public_id)
     with pytest.raises(PermissionDenied):
         selectors.bids_for_opportunity(actor=person, opportunity=bid.opportunity)
     with pytest.raises(PermissionDenied):
         selectors.bids_for_organisation(person, bid.organisation)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.receipts_for(person, bid)
     for document in BidDocument.objects.filter(bid=bid):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.bid_document_get_for(actor=person, public_id=document.public_id)
 
 
@@ -95,7 +94,7 @@ def test_draft_and_withdrawn_bids_stay_sealed_after_the_opening(
         actor=procurement_officer, opportunity=opportunity, action="close", now=AFTER
     )
     services.opening_request(actor=commissioner, opportunity=opportunity, now=AFTER, two_openers=False)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.bid_get_for(actor=commissioner, public_id=other.public_id)
     assert list(selectors.bids_for_opportunity(actor=commissioner, opportunity=opportunity)) == [submitted_bid]
     assert selectors.bid_get_for(actor=commissioner, public_id=submitted_bid.public_id) == submitted_bid
@@ -106,9 +105,9 @@ def test_other_providers_never_see_a_bid(request, when, document, other_provider
     bid = request.getfixturevalue("opened" if when == "after" else "submitted_bid")
     for person in (other_provider_admin, resident, None):
         assert not perms.can_view_bid_content(person, bid)
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.bid_get_for(actor=person, public_id=bid.public_id)
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.bid_document_get_for(actor=person, public_id=document.public_id)
     assert list(selectors.bids_for_person(other_provider_admin)) == []
 

@@ -1,18 +1,18 @@
 """Reads: the doors, what is missing, counts, receipts."""
 
 import pytest
-from django.http import Http404
 
 from trellis.bids import selectors, services
 from trellis.bids.tests.fixtures_core import *  # noqa: F403
 from trellis.bids.tests.fixtures_core import AFTER, NOW
+from trellis.core.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 
 
 def test_bid_get_for_rejects_nonsense_ids(provider_admin, bid):
     for bad in ("not-a-uuid", None, "00000000-0000-0000-0000-000000000000"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.bid_get_for(actor=provider_admin, public_id=bad)
 
 

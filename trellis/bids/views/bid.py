@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -24,31 +22,15 @@ from trellis.bids.domain import bidding
 from trellis.bids.domain.fcr import CostInput, full_cost
 from trellis.bids.forms.bid import StartBidForm, words_in
 from trellis.bids.views.fcr import present
-from trellis.core.errors import NotFound, TrellisError
-from trellis.core.errors import PermissionDenied as ServiceDenied
-from trellis.core.forms import show_service_errors
+from trellis.core.errors import PermissionDenied, TrellisError
+from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.opportunities import selectors as opportunity_selectors
-from trellis.opportunities.forms.common import error_links
 from trellis.organisations import selectors as directory
-
-
-def signed_in(view):
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def load_bid(request: HttpRequest, public_id) -> Any:
     """The bid, if this person may read it; otherwise 404 (missing and sealed look the same)."""
-    try:
-        return selectors.bid_get_for(actor=request.user, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.bid_get_for(actor=request.user, public_id=public_id)
 
 
 def is_member(request: HttpRequest, bid) -> bool:
@@ -63,11 +45,8 @@ def lock_reason(request: HttpRequest, bid) -> str:
 
 def show_errors(form, exc: TrellisError, field_map: dict[str, str] | None = None) -> None:
     """A service's errors on the form. A refusal because the bid is locked (the deadline, or submitted) is shown on
-    the page like any other error; other refusals are the 403 page."""
-    if isinstance(exc, ServiceDenied):
-        form.add_error(None, exc.message)
-        return
-    show_service_errors(form, exc, field_map)
+    the page like any other error."""
+    show_service_errors(form, exc, field_map, refusal_on_form=True)
 
 
 def bid_context(request: HttpRequest, bid, **extra: Any) -> dict[str, Any]:
@@ -135,8 +114,7 @@ def start(request: HttpRequest, opportunity_id) -> HttpResponse:
     members = [o for o in organisations if opportunity_selectors.is_framework_member(opportunity, o)]
     organisations = members or organisations  # a call-off: only the framework's providers (else say why not)
     decision = perms.can_start_bid(request.user, opportunity, organisations[0])
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(decision)
     lots = list(opportunity.lots.all())
     form = StartBidForm(request.POST or None, organisations=organisations, lots=lots)
     if request.method == "POST" and form.is_valid():
@@ -292,7 +270,7 @@ def check(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST":
         try:
             services.bid_submit(actor=request.user, bid=bid)
-        except ServiceDenied as exc:
+        except PermissionDenied as exc:
             refused.append(("#main-content", exc.message))
         except TrellisError as exc:
             errors = getattr(exc, "errors", None) or {}
@@ -333,10 +311,7 @@ def withdraw(request: HttpRequest, public_id) -> HttpResponse:
         raise Http404("No bid here")
     decision = perms.can_withdraw_bid(request.user, bid)
     if request.method == "POST":
-        try:
-            services.bid_withdraw(actor=request.user, bid=bid)
-        except TrellisError as exc:
-            raise PermissionDenied(exc.message) from exc
+        services.bid_withdraw(actor=request.user, bid=bid)
         messages.success(
             request, "Your bid is withdrawn. Change it, then submit it again before the deadline to be considered."
         )

@@ -23,9 +23,9 @@ from trellis.bids.forms.bid import (
     budget_initial,
 )
 from trellis.bids.forms.fcr import DEFAULT_CENTRES, DEFAULT_OVERHEADS, MAX_CENTRES, MAX_OVERHEADS, FullCostForms
-from trellis.bids.views.bid import bid_context, budget_summary, is_member, load_bid, show_errors, signed_in
+from trellis.bids.views.bid import bid_context, budget_summary, is_member, load_bid, show_errors
 from trellis.core.errors import TrellisError
-from trellis.opportunities.forms.common import error_links
+from trellis.core.web import error_links, signed_in
 from trellis.organisations import selectors as directory
 
 

@@ -6,7 +6,6 @@ are required); then the list of opened bids, each read on its own page.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -15,14 +14,12 @@ from django.views.decorators.http import require_http_methods
 from trellis.bids import permissions as perms
 from trellis.bids import selectors, services
 from trellis.bids.forms.stages import CHOICE_FIELD_MAP, StageChoiceForm
-from trellis.bids.views.bid import show_errors, signed_in
-from trellis.core.errors import PermissionDenied as ServiceDenied
-from trellis.core.errors import TrellisError
+from trellis.core.errors import PermissionDenied, TrellisError
+from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.opportunities import permissions as opportunity_perms
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.lifecycle import Action
-from trellis.opportunities.forms.common import error_links
 
 
 def _current_receipt_number(bid) -> str:
@@ -35,8 +32,7 @@ def _current_receipt_number(bid) -> str:
 def opening(request: HttpRequest, opportunity_id) -> HttpResponse:
     opportunity = opportunity_selectors.opportunity_get_for(actor=request.user, public_id=opportunity_id)
     decision = opportunity_perms.can_view_staff_side(request.user, opportunity)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(decision)
     refusal = ""
     choose = _choice_form(request, opportunity)
     if request.method == "POST" and request.POST.get("action") == "choose":
@@ -52,10 +48,8 @@ def opening(request: HttpRequest, opportunity_id) -> HttpResponse:
                     organisation_ids=choose.cleaned_data["participants"],
                     message=choose.cleaned_data["message"],
                 )
-            except ServiceDenied as exc:
-                raise PermissionDenied(exc.message) from exc
             except TrellisError as exc:
-                show_errors(choose, exc, CHOICE_FIELD_MAP)
+                show_service_errors(choose, exc, CHOICE_FIELD_MAP)
             else:
                 messages.success(
                     request,

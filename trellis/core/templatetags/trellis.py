@@ -33,3 +33,14 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.inclusion_tag("core/includes/status_tag.html")
+def status_tag(thing, audience: str = "", tag_id: str = "") -> dict[str, str]:
+    """A thing's status as a GOV.UK tag, in the label and colour its lifecycle gives it for this audience.
+
+    ``thing`` is anything with ``status_shown(audience) -> (label, colour)`` (an opportunity, a bid): each app's
+    ``domain/lifecycle.py`` holds its labels and colours, so no template spells out a status.
+    """
+    label, colour = thing.status_shown(audience)
+    return {"label": label, "colour": colour, "tag_id": tag_id}

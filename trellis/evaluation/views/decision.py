@@ -20,13 +20,14 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trellis.core.errors import InvalidTransition, TrellisError
+from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
 from trellis.evaluation.domain.workflow import State
 from trellis.evaluation.forms.decision import ContractForm, RecommendForm, SendBackForm
 from trellis.evaluation.messages import evaluation_url
 from trellis.evaluation.models import AwardDecision, Evaluation
-from trellis.evaluation.views.common import error_links, load_evaluation, require, show_errors, signed_in
+from trellis.evaluation.views.common import load_evaluation
 from trellis.evaluation.views.moderation import results_context
 
 APPROVE = "approve"
@@ -48,7 +49,7 @@ def recommend(request: HttpRequest, public_id) -> HttpResponse:
                 award=form.recommends_award,
             )
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc, refusal_on_form=True)
         else:
             messages.success(request, "The recommendation is made. A commissioner who did not make it must approve it.")
             return redirect("evaluation:decision", public_id=evaluation.public_id)
@@ -160,7 +161,7 @@ def decision(request: HttpRequest, public_id) -> HttpResponse:
         try:
             services.decision_send_back(actor=request.user, evaluation=evaluation, reason=form.cleaned_data["reason"])
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc, refusal_on_form=True)
         else:
             messages.success(request, "The recommendation is sent back to the panel with your reason.")
             return redirect(evaluation_url(evaluation))
@@ -179,7 +180,7 @@ def contract(request: HttpRequest, public_id) -> HttpResponse:
         except InvalidTransition as exc:
             form.add_error("on" if exc.code == "standstill" else None, exc.message)
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc, refusal_on_form=True)
         else:
             messages.success(request, "The contract is recorded as entered into.")
             return redirect("evaluation:decision", public_id=evaluation.public_id)

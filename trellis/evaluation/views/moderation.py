@@ -18,14 +18,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from trellis.core.errors import PermissionDenied as ServiceDenied
-from trellis.core.errors import TrellisError, ValidationFailed
+from trellis.core.errors import PermissionDenied, TrellisError, ValidationFailed
+from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
 from trellis.evaluation.domain import workflow
@@ -33,7 +32,7 @@ from trellis.evaluation.domain.results import BidResult, EvaluationResult, Sensi
 from trellis.evaluation.domain.scheme import MarkRule, mark_rule
 from trellis.evaluation.forms.moderation import ConsensusForm, plain
 from trellis.evaluation.models import ConsensusMark, Evaluation, Mark
-from trellis.evaluation.views.common import error_links, load_evaluation, show_errors, signed_in
+from trellis.evaluation.views.common import load_evaluation
 from trellis.opportunities.domain.criteria import Scale
 
 NOT_MODERATOR = "Only the panel's moderator sees every mark side by side and records the consensus marks."
@@ -49,10 +48,7 @@ SECTIONS = {
 
 def _bid_in(evaluation: Evaluation, bid_id):
     """One of the evaluation's bids by its public id; 404 if it is not one of them."""
-    try:
-        found = next((b for b in selectors.bids(evaluation) if str(b.public_id) == str(bid_id)), None)
-    except ServiceDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+    found = next((b for b in selectors.bids(evaluation) if str(b.public_id) == str(bid_id)), None)
     if found is None:
         raise Http404("No such bid in this evaluation.")
     return found
@@ -144,17 +140,13 @@ def moderate(request: HttpRequest, public_id, bid_id) -> HttpResponse:
         if readable.reason != perms.DECLARE_FIRST:
             raise PermissionDenied(readable.reason)
         return render(request, "evaluation/moderate.html", {**context, "declare_first": readable.reason})
-    try:
-        marks = selectors.marks_side_by_side(actor=request.user, evaluation=evaluation, bid=bid)
-    except ServiceDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+    marks = selectors.marks_side_by_side(actor=request.user, evaluation=evaluation, bid=bid)
     recording = perms.can_moderate(request.user, evaluation, bid)
     rows = _criterion_rows(evaluation, bid, marks)
     page_errors: list[str] = []
     posted = None
     if request.method == "POST":
-        if not recording:
-            raise PermissionDenied(recording.reason)
+        require(recording)
         target = next((r for r in rows if str(r.criterion.pk) == request.POST.get("criterion", "")), None)
         if target is None:
             page_errors.append("Choose one of this opportunity's quality criteria to moderate.")
@@ -172,7 +164,7 @@ def moderate(request: HttpRequest, public_id, bid_id) -> HttpResponse:
                         rationale=target.form.cleaned_data["rationale"],
                     )
                 except TrellisError as exc:
-                    show_errors(target.form, exc, {"criterion": "__all__"})
+                    show_service_errors(target.form, exc, {"criterion": "__all__"}, refusal_on_form=True)
                 else:
                     messages.success(request, f"The consensus mark for “{target.criterion.name}” is recorded.")
                     url = _url("moderate", evaluation.public_id, bid.public_id)
@@ -341,8 +333,7 @@ def results_context(actor, evaluation: Evaluation) -> dict[str, Any]:
 def results(request: HttpRequest, public_id) -> HttpResponse:
     evaluation = load_evaluation(request, public_id)
     decision = perms.can_see_results(request.user, evaluation)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(decision)
     context = {"evaluation": evaluation, "opp": evaluation.opportunity, **results_context(request.user, evaluation)}
     context["can_recommend"] = perms.can_recommend(request.user, evaluation)
     return render(request, "evaluation/results.html", context)

@@ -12,19 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from trellis.bids import selectors as bid_selectors
-from trellis.core.errors import PermissionDenied as ServiceDenied
-from trellis.core.errors import TrellisError
+from trellis.core.errors import PermissionDenied, TrellisError
+from trellis.core.web import error_links, raise_refusal, require, show_service_errors, signed_in
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
 from trellis.evaluation.forms.scoring import DeclarationForm, MarksForm, mark_text
-from trellis.evaluation.views.common import error_links, load_bid, load_evaluation, require, show_errors, signed_in
+from trellis.evaluation.views.common import load_bid, load_evaluation
 from trellis.organisations import selectors as directory
 
 
@@ -60,10 +59,8 @@ def declare(request: HttpRequest, public_id, bid_id) -> HttpResponse:
             services.conflict_declare(
                 actor=request.user, evaluation=evaluation, bid=bid, conflict=conflict, details=details
             )
-        except ServiceDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             if conflict:
                 messages.success(
@@ -166,9 +163,8 @@ def bid(request: HttpRequest, public_id, bid_id) -> HttpResponse:
                 services.marks_save(
                     actor=request.user, evaluation=evaluation, bid=the_bid, marks=form.marks(), submit=submit
                 )
-            except ServiceDenied as exc:
-                raise PermissionDenied(exc.message) from exc
             except TrellisError as exc:
+                raise_refusal(exc)
                 form.show_service_errors(exc)
             else:
                 messages.success(

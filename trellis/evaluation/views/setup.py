@@ -10,22 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trellis.bids import selectors as bid_selectors
-from trellis.core.errors import PermissionDenied as ServiceDenied
-from trellis.core.errors import TrellisError, ValidationFailed
+from trellis.core.errors import PermissionDenied, TrellisError, ValidationFailed
+from trellis.core.web import error_links, page_message, require, show_service_errors, signed_in
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
 from trellis.evaluation.domain.price import PriceMethod
 from trellis.evaluation.domain.workflow import State
 from trellis.evaluation.forms.scoring import plain_score
 from trellis.evaluation.forms.setup import RULES_FIELD_MAP, PanelMemberForm, RulesForm, panel_candidates
-from trellis.evaluation.views.common import error_links, load_evaluation, require, show_errors, signed_in
+from trellis.evaluation.views.common import load_evaluation
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities.domain.lifecycle import Status
 
@@ -39,10 +38,6 @@ STEPS = (
     "Moderate: the moderator brings the marks together and records the agreed mark and its reason for each criterion.",
     "Recommend, approve and award, with a standstill where the law needs one, and feedback for every bidder.",
 )
-
-
-def _refuse(exc: ServiceDenied) -> PermissionDenied:
-    return PermissionDenied(exc.message)
 
 
 # Starting ----------------------------------------------------------------------------------------------------
@@ -63,10 +58,8 @@ def for_opportunity(request: HttpRequest, opportunity_id) -> HttpResponse:
     if request.method == "POST":
         try:
             evaluation = services.evaluation_start(actor=request.user, opportunity=opportunity)
-        except ServiceDenied as exc:
-            raise _refuse(exc) from exc
         except TrellisError as exc:
-            problem = exc.message
+            problem = page_message(exc)
         else:
             messages.success(request, "The evaluation is started. Set its rules and form the panel.")
             return redirect("evaluation:evaluation", public_id=evaluation.public_id)
@@ -246,18 +239,17 @@ def start_scoring(request: HttpRequest, public_id) -> HttpResponse:
     require(perms.can_set_up_panel(request.user, found))
     try:
         services.evaluation_move(actor=request.user, evaluation=found, move="start_scoring")
-    except ServiceDenied as exc:
-        raise _refuse(exc) from exc
     except ValidationFailed as exc:
         found.refresh_from_db()
         context = overview_context(request, found, error_links=start_links(found, exc.errors))
         return render(request, "evaluation/overview.html", context)
     except TrellisError as exc:
+        message = page_message(exc)
         found.refresh_from_db()
         return render(
             request,
             "evaluation/overview.html",
-            overview_context(request, found, error_links=[("#actions", exc.message)]),
+            overview_context(request, found, error_links=[("#actions", message)]),
         )
     messages.success(request, "Scoring has started. The panel has been told.")
     return redirect("evaluation:evaluation", public_id=found.public_id)
@@ -279,10 +271,8 @@ def rules(request: HttpRequest, public_id) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 services.evaluation_rules_set(actor=request.user, evaluation=found, rules=form.rules())
-            except ServiceDenied as exc:
-                raise _refuse(exc) from exc
             except TrellisError as exc:
-                show_errors(form, exc, RULES_FIELD_MAP)
+                show_service_errors(form, exc, RULES_FIELD_MAP)
             else:
                 messages.success(request, "The panel’s settings are saved.")
                 return redirect("evaluation:evaluation", public_id=found.public_id)
@@ -333,10 +323,8 @@ def panel(request: HttpRequest, public_id) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 member = services.panel_member_set(actor=request.user, evaluation=found, **form.choice())
-            except ServiceDenied as exc:
-                raise _refuse(exc) from exc
             except TrellisError as exc:
-                show_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 messages.success(request, f"{member.person.get_full_name()} is on the panel.")
                 return redirect("evaluation:panel", public_id=found.public_id)
@@ -361,10 +349,7 @@ def panel_remove(request: HttpRequest, public_id, member_id: int) -> HttpRespons
     require(perms.can_set_up_panel(request.user, found))
     member = _member_or_404(found, member_id)
     name = member.person.get_full_name()
-    try:
-        services.panel_member_remove(actor=request.user, member=member)
-    except ServiceDenied as exc:
-        raise _refuse(exc) from exc
+    services.panel_member_remove(actor=request.user, member=member)
     messages.success(request, f"{name} is no longer on the panel.")
     return redirect("evaluation:panel", public_id=found.public_id)
 

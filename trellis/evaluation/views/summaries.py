@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from trellis.core.errors import PermissionDenied as ServiceDenied
+from trellis.core.web import signed_in
 from trellis.evaluation import pdf, reports
-from trellis.evaluation.views.common import load_evaluation, signed_in
+from trellis.evaluation.views.common import load_evaluation
 
 
 def _summary(request: HttpRequest, bid_id) -> reports.SummaryPage:
-    try:
-        return reports.summary_for(request.user, bid_id)
-    except ServiceDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+    return reports.summary_for(request.user, bid_id)
 
 
 def _safe(text: str) -> str:
@@ -63,10 +59,7 @@ def summary_pdf(request: HttpRequest, bid_id) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest, public_id) -> HttpResponse:
     evaluation = load_evaluation(request, public_id)
-    try:
-        report = reports.report_for(request.user, evaluation)
-    except ServiceDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+    report = reports.report_for(request.user, evaluation)
     name = f"evaluation-report-{_safe(evaluation.opportunity.reference)}.pdf"
     return _pdf_response(pdf.report_pdf(report), name)
 

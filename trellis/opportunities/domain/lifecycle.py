@@ -42,6 +42,10 @@ class Status(StrEnum):
     def label(self) -> str:
         return STATUS_LABELS[self]
 
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[self]
+
 
 STATUS_LABELS: dict[Status, str] = {
     Status.DRAFT: "Draft",
@@ -54,6 +58,21 @@ STATUS_LABELS: dict[Status, str] = {
     Status.CANCELLED: "Cancelled",
 }
 
+#: The colour of each status's tag (a GOV.UK tag colour).
+STATUS_COLOURS: dict[Status, str] = {
+    Status.DRAFT: "grey",
+    Status.APPROVED: "blue",
+    Status.PUBLISHED: "green",
+    Status.CLOSED: "yellow",
+    Status.UNDER_EVALUATION: "yellow",
+    Status.AWARDED: "purple",
+    Status.NOT_AWARDED: "red",
+    Status.CANCELLED: "red",
+}
+#: What the public are shown of an opportunity that is not yet published (on the forward plan).
+PLANNED_LABEL = "Planned"
+PLANNED_COLOUR = "grey"
+
 #: No move leaves these.
 FINAL_STATUSES = frozenset({Status.AWARDED, Status.NOT_AWARDED, Status.CANCELLED})
 #: Seen only by the authority's people.
@@ -62,6 +81,15 @@ PRIVATE_STATUSES = frozenset({Status.DRAFT, Status.APPROVED})
 PUBLIC_STATUSES = frozenset(Status) - PRIVATE_STATUSES
 #: The content (specification, lots, criteria, dates) may be changed only in these.
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.APPROVED})
+
+
+def status_shown(status: str, *, public: bool = False) -> tuple[str, str]:
+    """The label and tag colour a status is shown with. The public see an opportunity that is not yet published
+    only as planned."""
+    state = Status(status)
+    if public and state in PRIVATE_STATUSES:
+        return PLANNED_LABEL, PLANNED_COLOUR
+    return state.label, state.colour
 
 
 class Action(StrEnum):

@@ -1,4 +1,4 @@
-"""Pieces shared by the opportunities forms: the error summary's links, a time of day, a deadline in London time."""
+"""Pieces shared by the opportunities forms: a time of day, a deadline in London time."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-
-from trellis.organisations.forms.profile import GovukDateField
 
 LONDON = ZoneInfo("Europe/London")
 #: The time a deadline falls at when none is given: midday avoids the "is midnight today or tomorrow?" muddle.
@@ -70,29 +68,3 @@ def london_parts(moment: datetime.datetime | None) -> tuple[datetime.date | None
         return None, ""
     local = moment.astimezone(LONDON)
     return local.date(), local.strftime("%H:%M")
-
-
-def _anchor(bound: forms.BoundField) -> str:
-    widget = bound.field.widget
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return f"{bound.auto_id}_0"
-    if isinstance(bound.field, GovukDateField):
-        return f"{bound.auto_id}_day"
-    return str(bound.auto_id)
-
-
-def error_links(*parts: forms.BaseForm | forms.BaseFormSet | None) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary, for forms and formsets: each link goes to the field it names."""
-    links: list[tuple[str, str]] = []
-    for part in parts:
-        if part is None or not part.is_bound:
-            continue
-        if isinstance(part, forms.BaseFormSet):
-            links += [("#main-content", str(message)) for message in part.non_form_errors()]
-            for form in part.forms:
-                links += error_links(form)
-            continue
-        links += [("#main-content", str(message)) for message in part.non_field_errors()]
-        for bound in part:
-            links += [(f"#{_anchor(bound)}", str(message)) for message in bound.errors]
-    return links

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 
+from trellis.core.errors import NotFound
 from trellis.opportunities import selectors, services
 from trellis.opportunities.domain.prequalification import Level
 from trellis.opportunities.selectors import ForwardPlanFilters, forward_plan
@@ -99,7 +99,7 @@ def test_forward_plan_for_another_place_is_empty(plan):
 def test_drafts_look_missing_to_the_public(request, plan, who):
     actor = request.getfixturevalue(who) if who else AnonymousUser()
     for name in ("planned", "unplanned"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.opportunity_get_for(actor=actor, public_id=plan[name].public_id)
     assert selectors.opportunity_get_for(actor=actor, public_id=plan["open"].public_id) == plan["open"]
     assert selectors.opportunity_get_for(actor=actor, public_id=plan["closed"].public_id) == plan["closed"]
@@ -113,7 +113,7 @@ def test_staff_see_drafts(request, plan, who):
 
 def test_a_bad_or_unknown_id_is_a_404(commissioner):
     for public_id in ("not-a-uuid", "3f1c1d3e-0000-4000-8000-000000000000"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.opportunity_get_for(actor=commissioner, public_id=public_id)
 
 
@@ -153,9 +153,9 @@ def test_each_side_sees_the_questions_it_should(
     # the door to one question
     assert selectors.clarification_get_for(actor=provider_admin, public_id=ours.public_id) == ours
     assert selectors.clarification_get_for(actor=commissioner, public_id=ours.public_id) == ours
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.clarification_get_for(actor=other_provider_admin, public_id=ours.public_id)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.clarification_get_for(actor=provider_admin, public_id="nonsense")
 
 
@@ -340,9 +340,9 @@ def test_document_get_for(draft, commissioner, published):
     )
     assert selectors.document_get_for(opportunity=doc.opportunity, public_id=doc.public_id) == doc
     for wrong in (published, draft):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.document_get_for(opportunity=wrong, public_id=doc.public_id)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.document_get_for(opportunity=doc.opportunity, public_id="nope")
 
 

@@ -1,43 +1,19 @@
-"""What the opportunities views share: refusing with a reason, and showing a service's errors on row forms."""
+"""What the opportunities views share beyond the web edge (``trellis.core.web``): a service's errors on row forms."""
 
 from __future__ import annotations
 
-from functools import wraps
+from django.forms import BaseFormSet
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.forms import BaseForm, BaseFormSet
-
-from trellis.core.errors import PermissionDenied as ServiceDenied
 from trellis.core.errors import TrellisError
-from trellis.core.forms import show_service_errors
-from trellis.core.permissions import Decision
-
-
-def require(decision: Decision) -> None:
-    """Refuse with the decision's reason on the 403 page."""
-    if not decision:
-        raise PermissionDenied(decision.reason)
-
-
-def signed_in(view):
-    """Signed-out people are sent to sign in and brought back."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from trellis.core.web import raise_refusal
 
 
 def show_row_errors(formset: BaseFormSet, kept: list[int], exc: TrellisError) -> list[str]:
     """Put a service's errors on a list of rows. Keys look like ``<prefix>-<n>-<field>``, where n counts the rows
     that were sent (blank and removed rows are not sent; ``kept`` maps n back to the form on the page).
-    Returns the messages about the list as a whole (or anything that names no row), to show above it."""
-    if isinstance(exc, ServiceDenied):
-        raise PermissionDenied(exc.message)
+    Returns the messages about the list as a whole (or anything that names no row), to show above it.
+    A refusal is raised again, for the 403 page."""
+    raise_refusal(exc)
     errors = getattr(exc, "errors", None) or {"__all__": [exc.message]}
     general: list[str] = []
     prefix = f"{formset.prefix}-"
@@ -53,7 +29,3 @@ def show_row_errors(formset: BaseFormSet, kept: list[int], exc: TrellisError) ->
         if not placed:
             general += [str(m) for m in messages]
     return general
-
-
-def show_errors(form: BaseForm, exc: TrellisError, field_map: dict[str, str] | None = None) -> None:
-    show_service_errors(form, exc, field_map)

@@ -5,23 +5,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from trellis.core.errors import PermissionDenied as ServiceDenied
-from trellis.core.errors import TrellisError, ValidationFailed
+from trellis.core.errors import PermissionDenied, TrellisError, ValidationFailed
 from trellis.core.selectors import audit_events_for
+from trellis.core.web import error_links, page_message, require, signed_in
+from trellis.core.web import show_service_errors as show_errors
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.criteria import TEMPLATES
 from trellis.opportunities.domain.kinds import Kind, Stage
-from trellis.opportunities.domain.lifecycle import Action
-from trellis.opportunities.forms.common import error_links
+from trellis.opportunities.domain.lifecycle import PRIVATE_STATUSES, Action, Status
 from trellis.opportunities.forms.edit import (
     KIND_FOR_ROUTE,
     MOMENT_FIELD_MAP,
@@ -40,7 +39,8 @@ from trellis.opportunities.forms.edit import (
     with_extra_row,
 )
 from trellis.opportunities.forms.stages import STAGE_FIELD_MAP, InviteStageForm
-from trellis.opportunities.views.common import require, show_errors, show_row_errors, signed_in
+from trellis.opportunities.models import ClarificationStatus
+from trellis.opportunities.views.common import show_row_errors
 from trellis.places import selectors as place_selectors
 from trellis.routes import selectors as route_selectors
 
@@ -209,7 +209,7 @@ def _framework_choices(request: HttpRequest, framework) -> list[tuple[str, str]]
 def framework_context(request: HttpRequest, opportunity, *, members_form=None, call_off_form=None) -> dict:
     """The framework panel of an awarded framework (who is on it, its call-offs), and where a call-off came from."""
     context: dict = {"framework_panel": False}
-    if opportunity.kind != Kind.FRAMEWORK or opportunity.status != "awarded":
+    if opportunity.kind != Kind.FRAMEWORK or opportunity.status != Status.AWARDED:
         return context
     members = list(selectors.framework_members(opportunity))
     choices = _framework_choices(request, opportunity)
@@ -258,10 +258,10 @@ def manage_context(
     stage_form=None,
 ) -> dict:
     user = request.user
-    check = selectors.publication_check(opportunity) if opportunity.status in ("draft", "approved") else None
+    check = selectors.publication_check(opportunity) if opportunity.status in PRIVATE_STATUSES else None
     actions = perms.allowed_actions(user, opportunity)
     approve_refusal = ""
-    if opportunity.status == "draft" and Action.APPROVE not in actions and perms.is_officer(user):
+    if opportunity.status == Status.DRAFT and Action.APPROVE not in actions and perms.is_officer(user):
         approve_refusal = perms.can_approve_opportunity(user, opportunity).reason
     criteria = list(opportunity.criteria.all())
     return {
@@ -282,7 +282,9 @@ def manage_context(
         "weight_total": sum((c.weight for c in criteria), 0),
         "documents": list(opportunity.documents.all()),
         "stage_labels": [Stage(s).label for s in opportunity.stages if s in {x.value for x in Stage}],
-        "questions_waiting": selectors.clarifications_for_staff(opportunity).filter(status="asked").count(),
+        "questions_waiting": selectors.clarifications_for_staff(opportunity)
+        .filter(status=ClarificationStatus.ASKED)
+        .count(),
         "history": _history(opportunity),
         **framework_context(request, opportunity, members_form=members_form, call_off_form=call_off_form),
         **stage_context(opportunity, actions, stage_form),
@@ -326,10 +328,8 @@ def transition(request: HttpRequest, public_id) -> HttpResponse:
             action=action,
             reason=reason_form.cleaned_data["reason"] if reason_form else "",
         )
-    except ServiceDenied as exc:
-        raise PermissionDenied(exc.message) from exc
     except TrellisError as exc:
-        problems = [("#main-content", exc.message)]
+        problems = [("#main-content", page_message(exc))]
         if isinstance(exc, ValidationFailed):
             problems += section_links({k: v for k, v in exc.errors.items() if k != "__all__"}, opportunity)
         opportunity = _staff_opportunity(request, public_id)
@@ -349,8 +349,6 @@ def invite_stage(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             services.opportunity_invite_next_stage(actor=request.user, opportunity=opportunity, **form.moments())
-        except ServiceDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
             show_errors(form, exc, STAGE_FIELD_MAP)
         else:
@@ -374,8 +372,6 @@ def framework_members(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         try:
             on = services.framework_members_set(actor=request.user, framework=framework, organisations=form.chosen())
-        except ServiceDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
             typed = bool(form.cleaned_data.get("org_ids", "").strip()) or "organisations" not in form.fields
             show_errors(form, exc, {"organisations": "org_ids" if typed else "organisations", "__all__": "__all__"})
@@ -397,8 +393,6 @@ def call_off_new(request: HttpRequest, public_id) -> HttpResponse:
             call_off = services.call_off_create(
                 actor=request.user, framework=framework, title=form.cleaned_data["title"]
             )
-        except ServiceDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
             show_errors(form, exc, {"framework": "__all__"})
         else:
@@ -653,10 +647,8 @@ def document_remove(request: HttpRequest, public_id, document_id) -> HttpRespons
     document = selectors.document_get_for(opportunity=opportunity, public_id=document_id)
     try:
         services.document_remove(actor=request.user, document=document)
-    except ServiceDenied as exc:
-        raise PermissionDenied(exc.message) from exc
     except TrellisError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, page_message(exc))
     else:
         messages.success(request, f"“{document.title}” is removed.")
     return redirect("opportunities:edit_documents", opportunity.public_id)

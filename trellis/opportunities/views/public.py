@@ -12,14 +12,14 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from trellis.core.errors import TrellisError
+from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
 from trellis.opportunities.domain.criteria import Scale
-from trellis.opportunities.forms.common import error_links
+from trellis.opportunities.domain.lifecycle import Status
 from trellis.opportunities.forms.plan import AlertForm, ForwardPlanForm
 from trellis.opportunities.forms.questions import AskForm
 from trellis.opportunities.messages import opportunity_url
-from trellis.opportunities.views.common import require, show_errors, signed_in
 
 PAGE_SIZE = 20
 
@@ -81,7 +81,7 @@ def detail_context(request: HttpRequest, opportunity, ask_form: AskForm | None =
     if ask_form is None and may_ask and organisations:
         ask_form = AskForm(organisations=organisations)
     ask_note = ""
-    if ask_form is None and opportunity.status == "published" and user.is_authenticated and not is_staff:
+    if ask_form is None and opportunity.status == Status.PUBLISHED and user.is_authenticated and not is_staff:
         ask_note = may_ask.reason if not may_ask else ""
     return {
         "opp": opportunity,
@@ -132,7 +132,7 @@ def ask(request: HttpRequest, public_id) -> HttpResponse:
                 question=form.cleaned_data["question"],
             )
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -186,7 +186,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
             )
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request, "Your alerts are saved. We will tell you when a matching opportunity is published."

@@ -9,11 +9,11 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_safe
 
 from trellis.core.errors import TrellisError
+from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
-from trellis.opportunities.forms.common import error_links
 from trellis.opportunities.forms.questions import AnswerForm
-from trellis.opportunities.views.common import require, show_errors, signed_in
+from trellis.opportunities.models import ClarificationStatus
 
 
 @require_safe
@@ -27,10 +27,10 @@ def queue(request: HttpRequest, public_id) -> HttpResponse:
         "opportunities/questions.html",
         {
             "opp": opportunity,
-            "waiting": [q for q in questions if q.status == "asked"],
-            "answered": [q for q in questions if q.status == "answered"],
-            "published": [q for q in questions if q.status == "published"],
-            "withdrawn": [q for q in questions if q.status == "withdrawn"],
+            "waiting": [q for q in questions if q.status == ClarificationStatus.ASKED],
+            "answered": [q for q in questions if q.status == ClarificationStatus.ANSWERED],
+            "published": [q for q in questions if q.status == ClarificationStatus.PUBLISHED],
+            "withdrawn": [q for q in questions if q.status == ClarificationStatus.WITHDRAWN],
             "can_answer": bool(perms.can_answer_question(request.user)),
         },
     )
@@ -56,9 +56,9 @@ def answer(request: HttpRequest, public_id, question_id) -> HttpResponse:
                 publish=form.publishing,
             )
         except TrellisError as exc:
-            show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
-            if question.status == "published":
+            if question.status == ClarificationStatus.PUBLISHED:
                 messages.success(request, "The answer is published. Interested providers have been told.")
             else:
                 messages.success(request, "The answer is saved. It is not published yet.")

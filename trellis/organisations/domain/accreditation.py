@@ -190,6 +190,19 @@ def expiry_status(expires_on: date | None, today: date, soon_days: int = 30) -> 
     return "current"
 
 
+#: How each review status of a held document is shown: its label and GOV.UK tag colour ("pending" is the rest).
+REVIEW_STATUS_SHOWN: dict[str, tuple[str, str]] = {
+    "pending": ("Awaiting verification", "blue"),
+    "verified": ("Verified", "green"),
+    "rejected": ("Not accepted", "red"),
+}
+
+
+def review_status_shown(status: str) -> tuple[str, str]:
+    """The label and tag colour of a document's review status; one not yet reviewed is awaiting verification."""
+    return REVIEW_STATUS_SHOWN.get(status, REVIEW_STATUS_SHOWN["pending"])
+
+
 def why_not_counted(status: str, expires_on: date | None, today: date) -> str:
     """Why a held document does not yet count towards a tier ('' when it does).
 

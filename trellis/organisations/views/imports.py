@@ -9,17 +9,14 @@ from io import BytesIO
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trellis.core.errors import PermissionDenied as DeniedByService
 from trellis.core.errors import TrellisError
-from trellis.core.forms import show_service_errors
+from trellis.core.web import page_message, require, show_service_errors, signed_in
 from trellis.organisations import importing, selectors, tasks
 from trellis.organisations import permissions as perms
 from trellis.organisations.domain.import_columns import COLUMNS, ORG_ID_SOURCES
@@ -33,12 +30,10 @@ SUMMARY_PROBLEMS = 10
 
 
 def _require_manager(request: HttpRequest) -> None:
-    decision = perms.can_manage_directory(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(perms.can_manage_directory(request.user))
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
@@ -72,7 +67,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/import.html", context)
 
 
-@login_required
+@signed_in
 @require_GET
 def import_template(request: HttpRequest) -> FileResponse:
     _require_manager(request)
@@ -101,7 +96,7 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict:
     return context
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def import_job(request: HttpRequest, public_id: UUID) -> HttpResponse:
     _require_manager(request)
@@ -109,15 +104,13 @@ def import_job(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST":
         try:
             importing.organisations_import_confirm(actor=request.user, job=job, start=tasks.organisations_import_task)
-        except DeniedByService as exc:
-            raise PermissionDenied(exc.message) from exc
         except TrellisError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, page_message(exc))
         return redirect("organisations:import_job", public_id=job.public_id)
     return render(request, "organisations/import_job.html", _job_context(request, job))
 
 
-@login_required
+@signed_in
 @require_GET
 def import_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The progress fragment that htmx polls; without htmx, the whole page."""

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES, Role
-from trellis.core.errors import PermissionDenied as ActionDenied
-from trellis.core.errors import ValidationFailed
-from trellis.core.forms import show_service_errors
+from trellis.core.errors import PermissionDenied, ValidationFailed
+from trellis.core.web import show_service_errors, signed_in
 from trellis.organisations import permissions as perms
 from trellis.organisations import selectors, services
 from trellis.organisations.forms.partners import ConsortiumForm, InterestForm, PartnerRequestForm, PartnerSearchForm
@@ -62,7 +59,7 @@ def partner_requests(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def partner_request_new(request: HttpRequest) -> HttpResponse:
     organisations = _acting_organisations(request.user)
@@ -83,8 +80,6 @@ def partner_request_new(request: HttpRequest) -> HttpResponse:
                 opportunity_reference=data["opportunity_reference"],
                 closes_on=data["closes_on"],
             )
-        except ActionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except ValidationFailed as exc:
             show_service_errors(form, exc)
         else:
@@ -116,8 +111,6 @@ def partner_request(request: HttpRequest, public_id) -> HttpResponse:
                     organisation=form.cleaned_data["organisation"],
                     message=form.cleaned_data["message"],
                 )
-            except ActionDenied as exc:
-                raise PermissionDenied(exc.message) from exc
             except ValidationFailed as exc:
                 show_service_errors(form, exc)
             else:
@@ -142,14 +135,11 @@ def partner_request(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def partner_request_close(request: HttpRequest, public_id) -> HttpResponse:
     req = selectors.partner_request_get_for(actor=request.user, public_id=public_id)
-    try:
-        services.partner_request_close(actor=request.user, partner_request=req)
-    except ActionDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+    services.partner_request_close(actor=request.user, partner_request=req)
     messages.success(request, "This request is closed: it no longer appears in the partner finder.")
     return redirect("organisations:partner_request", req.public_id)
 
@@ -173,7 +163,7 @@ def _lead_choices(person, directory: list) -> list:
     return [o for o in directory if perms.is_admin_of(person, o)]
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def consortium_new(request: HttpRequest) -> HttpResponse:
     directory = list(
@@ -195,8 +185,6 @@ def consortium_new(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 org_id=data["org_id"],
             )
-        except ActionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except ValidationFailed as exc:
             show_service_errors(form, exc)
         else:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -16,9 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from trellis.core import roles
 from trellis.core.domain.roles import Role
 from trellis.core.errors import TrellisError
-from trellis.core.forms import show_service_errors
-from trellis.core.permissions import Decision
 from trellis.core.services import audit_record
+from trellis.core.web import require, show_service_errors, signed_in
 from trellis.organisations import permissions as perms
 from trellis.organisations import selectors, services
 from trellis.organisations.domain.accreditation import (
@@ -35,20 +32,14 @@ from trellis.organisations.models import Organisation
 EXPIRING_WITHIN_DAYS = 30
 
 
-def _require(decision: Decision) -> None:
-    """Refuse with the decision's reason on the 403 page."""
-    if not decision:
-        raise PermissionDenied(decision.reason)
-
-
 # --- Profile ---------------------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     org = selectors.organisation_get_for(actor=request.user, slug=slug)
-    _require(perms.can_edit_organisation(request.user, org))
+    require(perms.can_edit_organisation(request.user, org))
     # The form checks its input against a copy, so a refused edit leaves the page's record as it was.
     draft = Organisation.objects.get(pk=org.pk)
     place_name = org.place.name if org.place else settings.TRELLIS_PLACE_NAME
@@ -91,7 +82,7 @@ def _note(doc, today) -> str:
     return why_not_counted(doc.status, doc.expires_on, today) if doc else ""
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def evidence(request: HttpRequest, slug: str) -> HttpResponse:
     org = selectors.organisation_get_for(actor=request.user, slug=slug)
@@ -101,7 +92,7 @@ def evidence(request: HttpRequest, slug: str) -> HttpResponse:
     max_bytes = settings.TRELLIS_MAX_UPLOAD_BYTES
     form = EvidenceUploadForm(max_bytes=max_bytes) if may_upload else None
     if request.method == "POST":
-        _require(may_upload)
+        require(may_upload)
         form = EvidenceUploadForm(request.POST, request.FILES, max_bytes=max_bytes)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -167,10 +158,10 @@ def evidence_download(request: HttpRequest, public_id) -> FileResponse:
 # --- Verification (commissioners) -----------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_GET
 def verification_queue(request: HttpRequest) -> HttpResponse:
-    _require(perms.can_use_verification_queue(request.user))
+    require(perms.can_use_verification_queue(request.user))
     today = timezone.localdate()
     context = {
         "awaiting": selectors.evidence_awaiting_verification(),
@@ -181,11 +172,11 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/verification_queue.html", context)
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, public_id) -> HttpResponse:
     doc = selectors.evidence_get_for(actor=request.user, public_id=public_id)
-    _require(perms.can_verify_evidence(request.user, doc))
+    require(perms.can_verify_evidence(request.user, doc))
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,11 +203,11 @@ def verify(request: HttpRequest, public_id) -> HttpResponse:
 # --- People ----------------------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     org = selectors.organisation_get_for(actor=request.user, slug=slug)
-    _require(perms.can_edit_organisation(request.user, org))
+    require(perms.can_edit_organisation(request.user, org))
     form = MemberAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from trellis.core.errors import PermissionDenied
+from trellis.core.web import require, signed_in
 from trellis.routes import pdf, selectors
 from trellis.routes import permissions as perms
 from trellis.routes.views import presenters
@@ -52,7 +52,7 @@ def decision_context(decision) -> dict:
 
 
 @require_safe
-@login_required
+@signed_in
 def decision(request: HttpRequest, public_id) -> HttpResponse:
     found = selectors.route_decision_get_for(actor=request.user, public_id=public_id)
     return render(
@@ -68,14 +68,14 @@ def decision(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_safe
-@login_required
+@signed_in
 def decision_chart(request: HttpRequest, public_id) -> HttpResponse:
     found = selectors.route_decision_get_for(actor=request.user, public_id=public_id)
     return chart_response(found.advice, private=False)
 
 
 @require_safe
-@login_required
+@signed_in
 def decision_pdf(request: HttpRequest, public_id) -> HttpResponse:
     found = selectors.route_decision_get_for(actor=request.user, public_id=public_id)
     document = pdf.decision_pdf(decision_context(found), base_url=request.build_absolute_uri("/"))
@@ -91,8 +91,7 @@ def decision_revise(request: HttpRequest, public_id) -> HttpResponse:
     """Start the questions again from a saved decision's answers; saving makes a new record that replaces it."""
     found = selectors.route_decision_get_for(actor=request.user, public_id=public_id)
     decision = perms.can_save_decision(request.user, found.place)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(decision)
     if selectors.superseding(found) is not None:
         raise PermissionDenied("This decision has already been replaced: revise the newer one instead.")
     answers = {
