@@ -47,6 +47,7 @@ from trellis.opportunities.models import (
     StageParticipant,
 )
 from trellis.organisations import selectors as directory
+from trellis.organisations.domain.accreditation import EvidenceKind
 from trellis.organisations.domain.uploads import check_document_upload
 from trellis.places import selectors as place_selectors
 from trellis.routes import permissions as route_perms
@@ -87,6 +88,8 @@ EDITABLE_FIELDS = frozenset(
 REQUIRED_MESSAGES = {"title": "Enter a title for the opportunity."}
 MAX_LOTS = 20
 MAX_ELIGIBILITY_ITEMS = 40
+#: The accreditation evidence a checklist item may name as showing it is met.
+EVIDENCE_KINDS = frozenset(k.value for k in EvidenceKind)
 MAX_CRITERIA = 30
 CALL_OFF_FROM_FRAMEWORK = "A call-off is started from its framework's page, and stays a call-off."
 
@@ -466,18 +469,24 @@ def eligibility_set(*, actor: Person, opportunity: Opportunity, items: list[dict
             errors[f"eligibility-{i}-text"] = ["Enter the requirement."]
         elif len(text) > 500:
             errors[f"eligibility-{i}-text"] = ["Keep it to 500 characters or fewer."]
-        clean.append((text, bool(row.get("essential", True))))
+        kind = str(row.get("evidence_kind") or "").strip()
+        if kind and kind not in EVIDENCE_KINDS:
+            errors[f"eligibility-{i}-evidence_kind"] = ["Choose a kind of evidence from the list, or none."]
+        clean.append((text, bool(row.get("essential", True)), kind))
     if errors:
         raise ValidationFailed.of(errors, "The checklist cannot be saved.")
     locked.eligibility_items.all().delete()
     saved = EligibilityItem.objects.bulk_create(
-        [EligibilityItem(opportunity=locked, order=i + 1, text=t, essential=e) for i, (t, e) in enumerate(clean)]
+        [
+            EligibilityItem(opportunity=locked, order=i + 1, text=t, essential=e, evidence_kind=k)
+            for i, (t, e, k) in enumerate(clean)
+        ]
     )
     _content_changed(
         actor=actor,
         opportunity=locked,
         what="eligibility_set",
-        data={"items": [{"text": t, "essential": e} for t, e in clean]},
+        data={"items": [{"text": t, "essential": e, "evidence_kind": k} for t, e, k in clean]},
     )
     _refresh_from(opportunity, locked)
     return saved
