@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from trellis.core.errors import InvalidTransition, ValidationFailed
 from trellis.core.models import Person
@@ -471,7 +472,7 @@ def eligibility_set(*, actor: Person, opportunity: Opportunity, items: list[dict
             errors[f"eligibility-{i}-text"] = ["Keep it to 500 characters or fewer."]
         kind = str(row.get("evidence_kind") or "").strip()
         if kind and kind not in EVIDENCE_KINDS:
-            errors[f"eligibility-{i}-evidence_kind"] = ["Choose a kind of evidence from the list, or none."]
+            errors[f"eligibility-{i}-evidence_kind"] = [gettext("Choose a kind of evidence from the list, or none.")]
         clean.append((text, bool(row.get("essential", True)), kind))
     if errors:
         raise ValidationFailed.of(errors, "The checklist cannot be saved.")

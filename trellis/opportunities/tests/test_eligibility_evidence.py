@@ -54,3 +54,12 @@ def test_the_edit_page_offers_the_kinds_and_the_public_page_names_the_one_chosen
     assert (
         "Has a safeguarding policy Essential Met by verified evidence in the directory: Safeguarding policy." in detail
     )
+
+
+def test_the_api_publishes_the_evidence_that_meets_each_item(client, published):
+    from trellis.opportunities.models import EligibilityItem
+
+    first = published.eligibility_items.first()
+    EligibilityItem.objects.filter(pk=first.pk).update(evidence_kind="public_liability_insurance")
+    body = client.get(f"/api/v1/opportunities/{published.public_id}").json()
+    assert [i["evidence_kind"] for i in body["eligibility"]] == ["public_liability_insurance", "", ""]
