@@ -126,6 +126,16 @@ def test_answers_cannot_change_after_the_deadline(bid, provider_admin):
     assert not BidEligibility.objects.filter(bid=bid).exists()
 
 
+def test_a_submitted_bid_is_withdrawn_before_its_answers_change(submitted_bid, provider_admin):
+    group, _, _ = items(submitted_bid.opportunity)
+    with pytest.raises(PermissionDenied, match="withdraw it first"):
+        services.bid_eligibility_save(actor=provider_admin, bid=submitted_bid, answers={group.pk: "no"}, now=NOW)
+    assert BidEligibility.objects.get(bid=submitted_bid, item=group).answer == "yes"
+    services.bid_withdraw(actor=provider_admin, bid=submitted_bid, now=NOW)
+    services.bid_eligibility_save(actor=provider_admin, bid=submitted_bid, answers={group.pk: "no"}, now=NOW)
+    assert BidEligibility.objects.get(bid=submitted_bid, item=group).answer == "no"
+
+
 # Submitting --------------------------------------------------------------------------------------------------------
 
 
@@ -304,7 +314,10 @@ def test_a_no_to_an_essential_item_is_saved_and_the_page_says_the_bid_cannot_be_
     assert f"Your bid cannot be submitted: you answered no to “{group.text}”" in page
 
     check = page_text(client.get(url(bid, "check")))
-    assert f"Your bid cannot be submitted Your bid cannot be submitted: you answered no to “{group.text}”" in check
+    assert (
+        "Your organisation does not meet an essential requirement "
+        f"Your bid cannot be submitted: you answered no to “{group.text}”"
+    ) in check
     assert "Submit your bid" not in check
     overview = page_text(client.get(f"/bids/{bid.public_id}/"))
     assert "You answered no to an essential requirement Cannot submit" in overview
