@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from trellis.bids.domain import receipts
 from trellis.bids.domain.eligibility import (
     Answer,
     AnswerProblem,
@@ -152,3 +154,36 @@ def test_a_receipt_covers_the_item_the_answer_and_the_evidence_relied_on():
     [not_counted] = assess([MUST_EVIDENCED], {MUST_EVIDENCED.id: Answer.YES}, [EXPIRED], TODAY)
     assert evidence_record(not_counted) is None
     assert receipt_row(MUST_EVIDENCED, Answer.YES, None)["answer"] == "yes"
+
+
+def test_evidence_with_no_expiry_is_kept_as_such_and_an_item_without_evidence_keeps_none():
+    [met] = assess([MUST_EVIDENCED], {}, [VERIFIED], TODAY)
+    assert evidence_record(met)["expires_on"] is None
+    [confirmed] = assess([MUST], {MUST.id: Answer.YES}, [VERIFIED], TODAY)
+    assert confirmed.evidence is None and evidence_record(confirmed) is None
+
+
+def test_a_receipt_with_checklist_answers_is_format_2_and_one_without_is_exactly_as_before():
+    base = {
+        "bid": "b",
+        "opportunity": "NB-2026-0001",
+        "organisation": "GB-CHC-1",
+        "lot": None,
+        "answers": {1: "Our answer"},
+        "documents": [],
+        "budget": None,
+        "price": Decimal("100"),
+        "declarations": {},
+    }
+    before = receipts.submitted_content(**base)
+    assert before["format"] == "1" and "eligibility" not in before
+    assert receipts.submitted_content(**base, eligibility=[]) == before
+    rows = [receipt_row(NICE, Answer.NO, None), receipt_row(MUST, Answer.YES, None)]
+    after = receipts.submitted_content(**base, eligibility=rows)
+    assert after["format"] == "2"
+    assert [(row["item"], row["answer"]) for row in after["eligibility"]] == [("1", "yes"), ("3", "no")]
+    assert {k: v for k, v in after.items() if k not in {"format", "eligibility"}} == {
+        k: v for k, v in before.items() if k != "format"
+    }
+    changed = receipts.submitted_content(**base, eligibility=[receipt_row(MUST, Answer.NO, None), rows[0]])
+    assert receipts.content_hash(changed) != receipts.content_hash(after)
