@@ -237,6 +237,9 @@ def build(bidders: int, late: int, window: float):
             price=str(35000 + i),
         )
         bids.bid_declarations_sign(actor=admin, bid=bid, keys=list(bidding.DECLARATIONS))
+        bids.bid_eligibility_save(
+            actor=admin, bid=bid, answers={i.pk: "yes" for i in opportunity.eligibility_items.all()}
+        )
         people.append(Bidder(email=admin.email, bid_id=str(bid.public_id), late=i >= bidders))
     closes_at = timezone.now() + timedelta(seconds=window)
     Opportunity.objects.filter(pk=opportunity.pk).update(closes_at=closes_at)

@@ -25,6 +25,8 @@ TITLE = "Men's sheds and shared workshops"
 QUESTION = "Can we include the cost of workshop insurance in the budget?"
 ANSWER = "Yes. Insurance is a direct cost of the project; show it in your full cost budget."
 OUR_ANSWER = "We run two sheds in Eastfield with forty regular members, most referred by their GP."
+GROUP = "A constituted community group in Northbridge"
+SAFEGUARDING = "Has a safeguarding policy"
 
 
 def _fill_date(page: Page, group: str, day) -> None:
@@ -62,7 +64,14 @@ def _publish_a_grant_round(page: Page, commissioner: str, officer: str, password
     page.get_by_label("Specification").fill("Fewer older men isolated at home; more making and mending together.")
     submit(page, page.get_by_role("button", name="Save the specification"))
     submit(page, page.get_by_role("link", name="Change eligibility checklist"))
-    page.get_by_label("Requirement", exact=True).fill("A constituted community group in Northbridge")
+    first = page.get_by_role("group", name="Requirement 1")
+    first.get_by_label("Requirement", exact=True).fill(GROUP)
+    first.get_by_label(re.compile("^Essential")).check()
+    submit(page, page.get_by_role("button", name="Add another requirement"))
+    second = page.get_by_role("group", name="Requirement 2")
+    second.get_by_label("Requirement", exact=True).fill(SAFEGUARDING)
+    second.get_by_label(re.compile("^Essential")).check()
+    second.get_by_label("Accreditation evidence that shows it").select_option(label="Safeguarding policy")
     submit(page, page.get_by_role("button", name="Save the checklist"))
     submit(page, page.get_by_role("link", name="Change evaluation criteria"))
     page.get_by_label(re.compile("^Local knowledge and connections")).check()
@@ -119,6 +128,27 @@ def test_a_sealed_bid_from_publication_to_opening(page: Page, demo_place, demo_e
     expect(tasks).to_contain_text("Answer the questions")
     expect(tasks).to_contain_text("Full cost budget")
 
+    # Eligibility first: the safeguarding item is met by the verified policy the organisation already holds; the
+    # other must be answered, and a no to it stops the bid, saying why.
+    submit(page, page.get_by_role("link", name="Eligibility", exact=True))
+    expect(_heading(page)).to_have_text("Can your organisation apply?")
+    safeguarding = page.get_by_role("group", name=SAFEGUARDING)
+    expect(safeguarding).to_contain_text("Verified evidence held: Safeguarding policy")
+    expect(safeguarding).to_contain_text("You do not need to answer")
+    submit(page, page.get_by_role("button", name="Save your answers"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(f"Select yes if your organisation meets “{GROUP}”, or no if it does not.")
+    summary.get_by_role("link").click()
+    expect(page.get_by_role("group", name=GROUP).get_by_label("Yes")).to_be_focused()
+    page.get_by_role("group", name=GROUP).get_by_label("No").check()
+    submit(page, page.get_by_role("button", name="Save your answers"))
+    expect(page.locator("#not-eligible")).to_contain_text("Your bid cannot be submitted")
+    expect(page.locator("#not-eligible")).to_contain_text(f"you answered no to “{GROUP}”")
+    expect(page.get_by_role("group", name=GROUP).get_by_label("No")).to_be_checked()
+    submit(page, page.get_by_role("link", name="Back to your bid", exact=True))
+    expect(page.locator("#tasks")).to_contain_text("Cannot submit")
+
     # Answers: each question with its weight and word limit; the count is shown after saving.
     submit(page, page.get_by_role("link", name="Answer the questions"))
     expect(page.locator("main")).to_contain_text("Weight: 90%")
@@ -129,8 +159,10 @@ def test_a_sealed_bid_from_publication_to_opening(page: Page, demo_place, demo_e
     expect(page.locator("main")).to_contain_text("15 words of the 300 allowed.")
     submit(page, page.get_by_role("link", name="Back to your bid", exact=True))
 
-    # Check and submit, too early: what is missing is listed.
+    # Check and submit, too early: the eligibility answer that stops the bid, and what is missing, are listed.
     submit(page, page.get_by_role("link", name="Check and submit"))
+    expect(page.locator("#not-eligible")).to_contain_text(f"you answered no to “{GROUP}”")
+    expect(page.get_by_role("button", name="Submit your bid")).to_have_count(0)
     expect(page.locator("#missing")).to_contain_text("Enter your price.")
     expect(page.locator("#missing")).to_contain_text("Complete your full cost budget.")
     submit(page, page.locator("#missing").get_by_role("link", name="Enter your price."))
@@ -162,9 +194,19 @@ def test_a_sealed_bid_from_publication_to_opening(page: Page, demo_place, demo_e
         box.check()
     submit(page, page.get_by_role("button", name="Confirm the declarations"))
 
+    # The treasurer checks the constitution: the group is constituted after all. The answer is changed to yes.
+    submit(page, page.get_by_role("link", name="Eligibility", exact=True))
+    page.get_by_role("group", name=GROUP).get_by_label("Yes").check()
+    submit(page, page.get_by_role("button", name="Save your answers"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("eligibility answers are saved")
+
     # Submit: the confirmation panel with the receipt number, time and fingerprint.
     submit(page, page.get_by_role("link", name="Check and submit"))
     expect(page.locator("#missing")).to_have_count(0)
+    expect(page.locator("#not-eligible")).to_have_count(0)
+    expect(
+        page.locator("#eligibility-answer-" + str(opportunity.eligibility_items.get(text=GROUP).pk))
+    ).to_contain_text("Yes: confirmed by the bidder")
     submit(page, page.get_by_role("button", name="Submit your bid"))
     expect(page.locator(".govuk-panel")).to_contain_text("Bid submitted")
     bid = Bid.objects.get(opportunity=opportunity)
@@ -198,6 +240,13 @@ def test_a_sealed_bid_from_publication_to_opening(page: Page, demo_place, demo_e
     submit(page, page.locator("#bids").get_by_role("link", name=re.compile("Brookfield")))
     expect(page.locator("main")).to_contain_text(OUR_ANSWER)
     expect(page.locator("main")).to_contain_text("Matches the content below")
+    eligibility = page.locator("#eligibility + p + dl")
+    expect(eligibility).to_contain_text(f"{GROUP} (essential) Yes: confirmed by the bidder")
+    expect(eligibility).to_contain_text("Met by verified evidence")
+    expect(eligibility).to_contain_text("Safeguarding children and adults at risk policy 2026")
+    sealed = submitted_content(bid)["eligibility"]
+    assert [(row["requirement"], row["answer"]) for row in sealed] == [(GROUP, "yes"), (SAFEGUARDING, None)]
+    assert sealed[1]["evidence"]["title"] == "Safeguarding children and adults at risk policy 2026"
     assert Opening.objects.get(opportunity=opportunity).is_complete
 
 
@@ -282,7 +331,12 @@ def test_every_bid_page_passes_the_accessibility_check_with_and_without_errors(
     page.get_by_label("Your bid price (£)").fill("a lot")
     submit(page, page.get_by_role("button", name="Save your budget"))
     expect(page.locator(".govuk-error-summary")).to_contain_text("must be an amount of money")
+    visit(page, f"/bids/{bid.public_id}/eligibility/")
+    page.get_by_label("No").check()
+    submit(page, page.get_by_role("button", name="Save your answers"))
+    expect(page.locator("#not-eligible")).to_contain_text("“A local group”")
     visit(page, f"/bids/{bid.public_id}/check/")
+    expect(page.locator("#not-eligible")).to_contain_text("Your bid cannot be submitted")
     visit(page, "/bids/mine/")
     expect(page.locator("main")).to_contain_text("Early help for families")
 
@@ -300,6 +354,8 @@ def test_every_bid_page_passes_the_accessibility_check_with_and_without_errors(
     from trellis.bids.domain import bidding
 
     bids.bid_declarations_sign(actor=lead_person, bid=bid, keys=list(bidding.DECLARATIONS))
+    [item] = opportunity.eligibility_items.all()
+    bids.bid_eligibility_save(actor=lead_person, bid=bid, answers={item.pk: "yes"})
     bids.bid_submit(actor=lead_person, bid=bid)
     visit(page, f"/bids/{bid.public_id}/")
     expect(page.locator("#bid-status")).to_have_text("Submitted")

@@ -98,6 +98,28 @@ class BidAnswer(models.Model):
         return f"Answer to criterion {self.criterion_id}"
 
 
+class BidEligibility(models.Model):
+    """The bid's answer to one item of the opportunity's eligibility checklist ("yes", "no" or not answered), and,
+    once submitted, the accreditation evidence that met it then. Part of the sealed content and its receipt."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="eligibility_answers")
+    item = models.ForeignKey("opportunities.EligibilityItem", on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=3, blank=True, choices=[("yes", "Yes"), ("no", "No")])
+    answered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.JSONField(
+        null=True, blank=True, help_text="The verified evidence that met the item when the bid was submitted."
+    )
+
+    class Meta:
+        ordering = ["item__order", "item_id"]
+        constraints = [models.UniqueConstraint(fields=["bid", "item"], name="uniq_bid_eligibility")]
+        verbose_name_plural = "bid eligibility answers"
+
+    def __str__(self) -> str:
+        return f"Eligibility answer {self.pk}"
+
+
 def bid_document_upload_to(instance: BidDocument, filename: str) -> str:
     return f"bids/{instance.bid.public_id}/{uuid.uuid4().hex}-{filename}"
 

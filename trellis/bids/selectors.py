@@ -7,21 +7,36 @@ the opportunity is set up to show it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
+from trellis.bids import eligibility_text
 from trellis.bids import permissions as perms
 from trellis.bids.domain import bidding, receipts
+from trellis.bids.domain import eligibility as eligibility_rules
 from trellis.bids.domain.bidding import BidStatus
-from trellis.bids.models import Bid, BidAnswer, BidDocument, ConflictDeclaration, ConsortiumRole, Opening, Receipt
+from trellis.bids.models import (
+    Bid,
+    BidAnswer,
+    BidDocument,
+    BidEligibility,
+    ConflictDeclaration,
+    ConsortiumRole,
+    Opening,
+    Receipt,
+)
 from trellis.core import roles
 from trellis.core.domain.roles import PROVIDER_ROLES
 from trellis.core.errors import NotFound, PermissionDenied
 from trellis.opportunities import selectors as opportunity_selectors
 from trellis.opportunities.domain.kinds import Stage
+from trellis.organisations import selectors as directory
+from trellis.organisations.domain.accreditation import EvidenceKind
 
 if TYPE_CHECKING:
     from trellis.core.models import Person
@@ -40,6 +55,8 @@ __all__ = [
     "budget_required",
     "conflict_declarations",
     "criterion_rules",
+    "eligibility_for",
+    "eligibility_items",
     "framework_bidders",
     "live_bid_for",
     "missing_before_submit",
@@ -63,8 +80,10 @@ def _with_content(qs: QuerySet[Bid]) -> QuerySet[Bid]:
         Prefetch("answers", queryset=BidAnswer.objects.select_related("criterion")),
         "documents",
         Prefetch("consortium_roles", queryset=ConsortiumRole.objects.select_related("organisation")),
+        Prefetch("eligibility_answers", queryset=BidEligibility.objects.select_related("item")),
         "receipts",
         "opportunity__criteria",
+        "opportunity__eligibility_items",
         "opportunity__lots",
     )
 
@@ -283,9 +302,77 @@ def share_rows(bid: Bid) -> list[bidding.ShareRow]:
     ]
 
 
-def missing_before_submit(bid: Bid) -> list[bidding.Missing]:
+def eligibility_items(opportunity) -> list[eligibility_rules.Item]:
+    """The opportunity's eligibility checklist, as the rule reads it."""
+    return [
+        eligibility_rules.Item(
+            id=item.pk,
+            text=item.text,
+            must_have=item.essential,
+            evidence_kind=EvidenceKind(item.evidence_kind) if item.evidence_kind else None,
+        )
+        for item in opportunity.eligibility_items.all()
+    ]
+
+
+def _snapshot_evidence(record: Any) -> eligibility_rules.HeldEvidence | None:
+    """Evidence kept with a submitted bid, read back as the verified document it was."""
+    if not isinstance(record, dict) or record.get("kind") not in {k.value for k in EvidenceKind}:
+        return None
+    expires = record.get("expires_on")
+    return eligibility_rules.HeldEvidence(
+        kind=EvidenceKind(record["kind"]),
+        title=str(record.get("title") or ""),
+        status="verified",
+        expires_on=date.fromisoformat(expires) if expires else None,
+        sha256=str(record.get("sha256") or ""),
+    )
+
+
+def held_evidence(organisation) -> list[eligibility_rules.HeldEvidence]:
+    """The organisation's current (not superseded) accreditation documents, whatever their review status."""
+    return [
+        eligibility_rules.HeldEvidence(
+            kind=EvidenceKind(doc.kind),
+            title=doc.title,
+            status=doc.status,
+            expires_on=doc.expires_on,
+            sha256=doc.sha256,
+        )
+        for doc in directory.current_evidence(organisation=organisation)
+        if doc.kind in {k.value for k in EvidenceKind}
+    ]
+
+
+def eligibility_for(bid: Bid, *, today: date | None = None) -> list[eligibility_rules.ItemResult]:
+    """Each checklist item with the bid's answer and the evidence that bears on it (the caller may already see the
+    bid). A submitted bid is read as it was submitted: its answers and the evidence kept with it then, on the day it
+    was submitted; a bid being written is read against the organisation's evidence today."""
+    items = eligibility_items(bid.opportunity)
+    if not items:
+        return []
+    rows = list(bid.eligibility_answers.all())
+    answers = {row.item_id: eligibility_rules.Answer(row.answer) for row in rows if row.answer}
+    if bid.status == BidStatus.SUBMITTED and bid.submitted_at is not None:
+        kept = [_snapshot_evidence(row.evidence) for row in rows]
+        held = [doc for doc in kept if doc is not None]
+        day = timezone.localdate(bid.submitted_at)
+    else:
+        held = held_evidence(bid.organisation)
+        day = today or timezone.localdate()
+    return eligibility_rules.assess(items, answers, held, day)
+
+
+def eligibility_missing(results: list[eligibility_rules.ItemResult]) -> list[bidding.Missing]:
+    """Essential items answered "no" (each stops the bid, with its reason), then essential items still to answer."""
+    return [
+        bidding.Missing(r.field, eligibility_text.blocked_reason(r)) for r in eligibility_rules.blocking(results)
+    ] + [bidding.Missing(r.field, eligibility_text.to_do_message(r)) for r in eligibility_rules.still_to_do(results)]
+
+
+def missing_before_submit(bid: Bid, *, today: date | None = None) -> list[bidding.Missing]:
     """What is still to do before ``bid`` can be submitted (the caller has already been allowed to see it)."""
-    return bidding.missing_before_submit(
+    return eligibility_missing(eligibility_for(bid, today=today)) + bidding.missing_before_submit(
         criteria=criterion_rules(bid.opportunity),
         answers={a.criterion_id: a.text for a in bid.answers.all()},
         declarations=bid.declarations or {},
@@ -299,7 +386,11 @@ def missing_before_submit(bid: Bid) -> list[bidding.Missing]:
 
 
 def submitted_content(bid: Bid) -> dict[str, Any]:
-    """The canonical content of ``bid`` as it stands: what a receipt's hash covers."""
+    """The canonical content of ``bid`` as it stands: what a receipt's hash covers. The checklist is covered as
+    kept at submission (every item then has a row, with the evidence relied on)."""
+    rows = list(BidEligibility.objects.filter(bid=bid))
+    answers = {row.item_id: eligibility_rules.Answer(row.answer) for row in rows if row.answer}
+    kept = {row.item_id: row.evidence for row in rows}
     return receipts.submitted_content(
         bid=str(bid.public_id),
         opportunity=bid.opportunity.reference,
@@ -313,5 +404,10 @@ def submitted_content(bid: Bid) -> dict[str, Any]:
         consortium=[
             {"organisation": r.organisation.org_id, "role": r.role, "share_percent": r.share_percent}
             for r in bid.consortium_roles.select_related("organisation")
+        ],
+        eligibility=[
+            eligibility_rules.receipt_row(item, answers.get(item.id), kept[item.id])
+            for item in eligibility_items(bid.opportunity)
+            if item.id in kept
         ],
     )

@@ -18,15 +18,18 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from trellis.bids import messages, selectors
+from trellis.bids import eligibility_text, messages, selectors
 from trellis.bids import permissions as perms
 from trellis.bids.domain import bidding, fcr, receipts
+from trellis.bids.domain import eligibility as eligibility_rules
 from trellis.bids.domain.bidding import BidStatus
 from trellis.bids.models import (
     Bid,
     BidAnswer,
     BidDocument,
+    BidEligibility,
     ConflictDeclaration,
     ConsortiumRole,
     Opening,
@@ -251,6 +254,66 @@ def bid_declarations_sign(*, actor: Person, bid: Bid, keys: Sequence[str], now: 
     return bid
 
 
+# Eligibility -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bid_eligibility_save(
+    *, actor: Person, bid: Bid, answers: Mapping[Any, Any], now: datetime | None = None
+) -> list[eligibility_rules.ItemResult]:
+    """Save the bid's answers to the opportunity's eligibility checklist: ``{item id: "yes" | "no"}`` (blank
+    clears an answer; items not given are left as they were). An answer to something that is not one of its items,
+    or that is not yes or no, is refused, naming it (``eligibility-<item id>``), and nothing is saved.
+
+    Returns each item's outcome. Answering "no" to an essential item is saved (it is the bidder's honest answer);
+    it is ``bid_submit`` that refuses the bid, with the reason."""
+    now = now or timezone.now()
+    locked = _editable(actor, bid, now)
+    items = selectors.eligibility_items(locked.opportunity)
+    parsed, problems = eligibility_rules.parse_answers(answers, items)
+    if problems:
+        raise ValidationFailed.of(
+            {
+                p.field: [
+                    gettext("This is not one of the eligibility requirements for this opportunity.")
+                    if p.problem == "unknown_item"
+                    else gettext("Answer yes or no.")
+                ]
+                for p in problems
+            },
+            gettext("Your eligibility answers have not been saved."),
+        )
+    saved = {row.item_id: row for row in BidEligibility.objects.filter(bid=locked)}
+    changed = []
+    for item_id, answer in parsed.items():
+        value = answer.value if answer is not None else ""
+        row = saved.get(item_id)
+        if row is None and not value:
+            continue
+        if row is None:
+            row = BidEligibility(bid=locked, item_id=item_id)
+        elif row.answer == value:
+            continue
+        row.answer, row.answered_by, row.answered_at = value, actor, now
+        row.save()
+        changed.append(item_id)
+    if changed:
+        locked.save(update_fields=["updated_at"])
+        _audit(actor, "bid.eligibility_saved", locked, {"items": sorted(changed)})
+    _refresh_from(bid, locked)
+    return selectors.eligibility_for(locked, today=timezone.localdate(now))
+
+
+def _keep_eligibility_evidence(bid: Bid, results: Sequence[eligibility_rules.ItemResult]) -> None:
+    """On submission, every checklist item gets a row holding the evidence that met it then: the receipt covers
+    exactly what the bid relied on, and evaluators read it as it was, whatever happens to the documents later."""
+    saved = {row.item_id: row for row in BidEligibility.objects.filter(bid=bid)}
+    for result in results:
+        row = saved.get(result.item.id) or BidEligibility(bid=bid, item_id=result.item.id)
+        row.evidence = eligibility_rules.evidence_record(result)
+        row.save()
+
+
 # Price and budget ------------------------------------------------------------------------------------------------
 
 
@@ -381,11 +444,19 @@ def bid_submit(*, actor: Person, bid: Bid, now: datetime | None = None) -> Recei
         locked = _lock(bid)
         bidding.check(locked.status, locked.opportunity.closes_at, now, action="submit")
         require(perms.can_submit_bid(actor, locked, now=now))
-        missing = selectors.missing_before_submit(locked)
+        today = timezone.localdate(now)
+        eligibility = selectors.eligibility_for(locked, today=today)
+        missing = selectors.missing_before_submit(locked, today=today)
         if missing:
             errors: dict[str, list[str]] = {}
             for m in missing:
                 errors.setdefault(m.field, []).append(m.message)
+            if eligibility_rules.blocking(eligibility):
+                raise ValidationFailed(
+                    eligibility_text.blocked_reason(eligibility_rules.blocking(eligibility)[0]),
+                    errors=errors,
+                    code="not_eligible",
+                )
             raise ValidationFailed.of(errors, "Your bid has not been submitted: there are things still to do.")
         if _live_bid_exists(locked.opportunity, locked.organisation, locked.lot, exclude=locked.pk):
             raise ValidationFailed.of(
@@ -398,6 +469,7 @@ def bid_submit(*, actor: Person, bid: Bid, now: datetime | None = None) -> Recei
         locked.submitted_by = actor
         locked.withdrawn_at = None
         locked.save(update_fields=["status", "submitted_at", "submitted_by", "withdrawn_at", "updated_at"])
+        _keep_eligibility_evidence(locked, eligibility)
         digest = receipts.content_hash(selectors.submitted_content(locked))
         receipt = _new_receipt(locked, actor=actor, now=now, digest=digest)
         _audit(

@@ -36,6 +36,13 @@ def _answer(criterion) -> str:
     )
 
 
+def confirm_eligibility(person: Person, bid, now=None) -> None:
+    """The demo's bidders meet every item of the checklist, and say so."""
+    items = bid_selectors.eligibility_items(bid.opportunity)
+    if items:
+        bid_services.bid_eligibility_save(actor=person, bid=bid, answers={i.id: "yes" for i in items}, now=now)
+
+
 def load_bids(*, place, people: dict[str, Person]) -> int:
     """Create the demo bids that are missing. Returns how many were created."""
     opportunity = opp_selectors.opportunities_for_staff(place).filter(title=OPPORTUNITY).first()
@@ -57,6 +64,7 @@ def load_bids(*, place, people: dict[str, Person]) -> int:
         answers = {c.pk: _answer(c) for c in (criteria if submit else criteria[:1])}
         bid_services.bid_answers_save(actor=person, bid=bid, answers=answers)
         if submit:
+            confirm_eligibility(person, bid)
             bid_services.bid_budget_save(actor=person, bid=bid, budget=BUDGET, price=Decimal("81000"))
             bid_services.bid_declarations_sign(actor=person, bid=bid, keys=list(DECLARATIONS))
             bid_services.bid_submit(actor=person, bid=bid)

@@ -33,6 +33,7 @@ from django.core.files.base import ContentFile
 from trellis.bids import services as bid_services
 from trellis.bids.domain.bidding import DECLARATIONS
 from trellis.core.models import Person
+from trellis.demo.bids import confirm_eligibility
 from trellis.demo.commissioning import LONDON, criteria_rows, noon_on, opportunity_fields, saved_decisions
 from trellis.demo.pdf import simple_pdf
 from trellis.evaluation import services as evaluation_services
@@ -109,6 +110,7 @@ def _bids(items: list[dict], opportunity, criteria: dict, people: dict[str, Pers
             actor=person, bid=bid, budget=item["budget"], price=Decimal(item["price"]), now=now
         )
         bid_services.bid_declarations_sign(actor=person, bid=bid, keys=list(DECLARATIONS), now=now)
+        confirm_eligibility(person, bid, now=now)
         bid_services.bid_submit(actor=person, bid=bid, now=now)
         made[item["key"]] = bid
     return made

@@ -68,6 +68,9 @@ class LotOut(Schema):
 class EligibilityOut(Schema):
     text: str
     essential: bool
+    evidence_kind: str = Field(
+        "", description="The kind of accreditation evidence that meets it when verified and in date (blank: none)."
+    )
 
 
 class CriterionOut(Schema):
@@ -187,7 +190,10 @@ def _detail(opp) -> dict[str, Any]:
             {"number": lot.number, "title": lot.title, "description": lot.description, "value": lot.value}
             for lot in opp.lots.all()
         ],
-        "eligibility": [{"text": i.text, "essential": i.essential} for i in opp.eligibility_items.all()],
+        "eligibility": [
+            {"text": i.text, "essential": i.essential, "evidence_kind": i.evidence_kind}
+            for i in opp.eligibility_items.all()
+        ],
         "criteria": [
             {
                 "section": c.section,

@@ -17,6 +17,7 @@ from trellis.opportunities.domain.criteria import Scale
 from trellis.opportunities.domain.kinds import Kind
 from trellis.opportunities.domain.lifecycle import PUBLIC_STATUSES, Status, status_shown
 from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
+from trellis.organisations.domain.accreditation import EVIDENCE_LABELS, EvidenceKind
 from trellis.organisations.models import UploadedDocument
 
 
@@ -153,6 +154,12 @@ class EligibilityItem(models.Model):
     order = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=500)
     essential = models.BooleanField(default=True)
+    evidence_kind = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=[(k.value, EVIDENCE_LABELS[k]) for k in EvidenceKind],
+        help_text="Accreditation evidence that shows an organisation meets it (blank when only a confirmation does).",
+    )
 
     class Meta:
         ordering = ["order", "id"]

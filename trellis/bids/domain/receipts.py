@@ -1,9 +1,10 @@
 """Receipts for submitted bids, in pure Python.
 
 The submitted content (answers by criterion id, the SHA-256 of each document, the budget, the price, the
-declarations and the consortium roles) is written as canonical JSON — keys sorted, no spaces, UTF-8, numbers as
-strings — and hashed with SHA-256. Anyone holding the content can recompute the hash and compare it with the
-receipt; change one character, one document or one penny and the hash changes.
+declarations, the consortium roles and the answers to the eligibility checklist) is written as canonical JSON —
+keys sorted, no spaces, UTF-8, numbers as strings — and hashed with SHA-256. Anyone holding the content can
+recompute the hash and compare it with the receipt; change one character, one document, one penny or one answer
+and the hash changes.
 
 Receipt numbers are ``R-<opportunity reference>-<four-digit sequence>``, e.g. ``R-NB-2026-0007-0003``.
 """
@@ -19,6 +20,9 @@ from decimal import Decimal
 from typing import Any
 
 FORMAT_VERSION = 1
+#: Format 2 adds the eligibility checklist. A bid with no checklist answers is written exactly as format 1, so every
+#: receipt given before the checklist was part of a bid still verifies.
+FORMAT_WITH_ELIGIBILITY = 2
 
 
 def _plain(value: Any) -> Any:
@@ -53,9 +57,13 @@ def submitted_content(
     price: Decimal | None,
     declarations: Mapping[str, Any],
     consortium: Iterable[Mapping[str, Any]] = (),
+    eligibility: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The content a receipt covers, as a plain dict. Documents are ``{"sha256", "title"}``; consortium roles
-    ``{"organisation", "role", "share_percent"}``; declarations ``{key: {"agreed", "by", "at"}}``."""
+    ``{"organisation", "role", "share_percent"}``; declarations ``{key: {"agreed", "by", "at"}}``; eligibility
+    rows ``eligibility.receipt_row`` (``{"item", "requirement", "must_have", "answer", "evidence"}``)."""
+    checklist = sorted((dict(row) for row in eligibility), key=lambda row: int(row["item"]))
+    extra: dict[str, Any] = {"format": FORMAT_WITH_ELIGIBILITY, "eligibility": checklist} if checklist else {}
     return _plain(
         {
             "format": FORMAT_VERSION,
@@ -78,6 +86,7 @@ def submitted_content(
                 ),
                 key=lambda r: r["organisation"],
             ),
+            **extra,
         }
     )
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from trellis.bids import services
+from trellis.bids import selectors, services
 from trellis.bids.domain.bidding import DECLARATIONS
 from trellis.core.domain.roles import Role
 from trellis.core.tests.factories import PersonFactory
@@ -27,6 +27,7 @@ __all__ = [
     "bid",
     "closed",
     "closes",
+    "confirm_eligibility",
     "draft",
     "evaluator",
     "opened",
@@ -69,10 +70,17 @@ def answer_everything(bid, actor, *, text: str = SECRET) -> None:
     services.bid_answers_save(actor=actor, bid=bid, answers=answers, now=NOW)
 
 
+def confirm_eligibility(bid, actor, *, now=NOW) -> None:
+    """Answer yes to every item of the opportunity's eligibility checklist."""
+    items = selectors.eligibility_items(bid.opportunity)
+    services.bid_eligibility_save(actor=actor, bid=bid, answers={i.id: "yes" for i in items}, now=now)
+
+
 @pytest.fixture
 def ready_bid(bid, provider_admin):
     """A draft bid with everything a submission needs."""
     answer_everything(bid, provider_admin)
+    confirm_eligibility(bid, provider_admin)
     services.bid_budget_save(actor=provider_admin, bid=bid, budget=BUDGET, price=Decimal("66000"), now=NOW)
     services.bid_declarations_sign(actor=provider_admin, bid=bid, keys=list(DECLARATIONS), now=NOW)
     return bid

@@ -23,7 +23,9 @@ def test_a_ready_bid_has_nothing_missing(ready_bid):
 def test_missing_before_submit_names_each_question(bid):
     fields = [m.field for m in selectors.missing_before_submit(bid)]
     questions = [c for c in bid.opportunity.criteria.all() if not c.is_price]
-    assert fields == [f"answers-{c.pk}" for c in questions] + ["price", "budget", "declarations"]
+    essential = [f"eligibility-{i.pk}" for i in bid.opportunity.eligibility_items.all() if i.essential]
+    assert len(essential) == 2
+    assert fields == [*essential, *(f"answers-{c.pk}" for c in questions), "price", "budget", "declarations"]
     assert selectors.budget_required(bid.opportunity)
 
 

@@ -13,7 +13,7 @@ from trellis.bids import permissions as perms
 from trellis.bids import selectors, services
 from trellis.bids.domain.bidding import DECLARATIONS
 from trellis.bids.models import Bid, Opening
-from trellis.bids.tests.fixtures_core import BUDGET, SECRET
+from trellis.bids.tests.fixtures_core import BUDGET, SECRET, confirm_eligibility
 from trellis.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from trellis.core.models import AuditEvent, Notification
 from trellis.opportunities import services as opportunity_services
@@ -57,6 +57,7 @@ def staged(commissioner, procurement_officer, place):
 def express_interest(opportunity, organisation, actor):
     bid = services.bid_start(actor=actor, opportunity=opportunity, organisation=organisation, now=NOW)
     services.bid_declarations_sign(actor=actor, bid=bid, keys=list(DECLARATIONS), now=NOW)
+    confirm_eligibility(bid, actor)
     services.bid_submit(actor=actor, bid=bid, now=NOW)
     return bid
 
@@ -98,9 +99,11 @@ def test_an_expression_of_interest_asks_no_questions_and_no_budget(staged, chari
     bid = services.bid_start(actor=provider_admin, opportunity=staged, organisation=charity, now=NOW)
     assert bid.stage == "expression_of_interest"
     missing = {m.field for m in selectors.missing_before_submit(bid)}
-    assert missing == {"declarations"}
+    essential = {f"eligibility-{i.id}" for i in selectors.eligibility_items(staged) if i.must_have}
+    assert len(essential) == 2 and missing == {"declarations"} | essential
     assert selectors.stage_criteria(staged) == [] and not selectors.budget_required(staged)
     services.bid_declarations_sign(actor=provider_admin, bid=bid, keys=list(DECLARATIONS), now=NOW)
+    confirm_eligibility(bid, provider_admin)
     receipt = services.bid_submit(actor=provider_admin, bid=bid, now=NOW)
     assert receipt.bid == bid and Bid.objects.get(pk=bid.pk).status == "submitted"
 
@@ -249,6 +252,7 @@ def test_each_stage_is_sealed_and_opened_on_its_own(tendering, interests, commis
     services.bid_answers_save(actor=provider_admin, bid=tender, answers=answers, now=AFTER_EOI)
     services.bid_budget_save(actor=provider_admin, bid=tender, budget=BUDGET, price=Decimal("66000"), now=AFTER_EOI)
     services.bid_declarations_sign(actor=provider_admin, bid=tender, keys=list(DECLARATIONS), now=AFTER_EOI)
+    confirm_eligibility(tender, provider_admin, now=AFTER_EOI)
     services.bid_submit(actor=provider_admin, bid=tender, now=AFTER_EOI)
     # The opened expressions of interest stay readable; the tender is sealed.
     assert perms.can_view_bid_content(commissioner, eoi)
@@ -280,6 +284,7 @@ def test_the_final_tender_follows_the_dialogue_and_only_then_evaluation(
     )
     services.bid_budget_save(actor=provider_admin, bid=tender, budget=BUDGET, price=Decimal("66000"), now=AFTER_EOI)
     services.bid_declarations_sign(actor=provider_admin, bid=tender, keys=list(DECLARATIONS), now=AFTER_EOI)
+    confirm_eligibility(tender, provider_admin, now=AFTER_EOI)
     services.bid_submit(actor=provider_admin, bid=tender, now=AFTER_EOI)
     opportunity_services.opportunity_transition(
         actor=commissioner, opportunity=tendering, action="close", now=AFTER_TENDER

@@ -17,6 +17,7 @@ from trellis.bids import services
 from trellis.bids.domain import bidding, receipts
 from trellis.bids.models import Bid, BidAnswer, BidDocument, ConsortiumRole, Receipt
 from trellis.bids.selectors import submitted_content
+from trellis.bids.tests.fixtures_core import confirm_eligibility
 from trellis.core.domain.roles import Role
 from trellis.opportunities.models import Criterion, Opportunity
 from trellis.opportunities.tests.fixtures_core import *  # noqa: F403
@@ -92,6 +93,7 @@ def complete(bid: Bid, actor) -> Bid:
         price="80000",
     )
     services.bid_declarations_sign(actor=actor, bid=bid, keys=list(bidding.DECLARATIONS))
+    confirm_eligibility(bid, actor, now=None)
     return Bid.objects.get(pk=bid.pk)
 
 

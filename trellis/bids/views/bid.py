@@ -14,11 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from trellis.bids import permissions as perms
 from trellis.bids import selectors, services
 from trellis.bids.domain import bidding
+from trellis.bids.domain import eligibility as eligibility_rules
 from trellis.bids.domain.fcr import CostInput, full_cost
 from trellis.bids.forms.bid import StartBidForm, words_in
 from trellis.bids.views.fcr import present
@@ -138,12 +140,33 @@ def start(request: HttpRequest, opportunity_id) -> HttpResponse:
 # The task list, or the bid read-only -------------------------------------------------------------------------
 
 
+def eligibility_task(bid) -> list[dict[str, Any]]:
+    """The checklist comes first: an organisation that cannot apply should know before it writes anything."""
+    results = selectors.eligibility_for(bid)
+    if not results:
+        return []
+    blocked = eligibility_rules.blocking(results)
+    answered = sum(1 for r in results if r.answer is not None or r.met)
+    task = {
+        "name": gettext("Eligibility"),
+        "url": reverse("bids:eligibility", args=[bid.public_id]),
+        "hint": gettext("%(done)s of %(count)s requirements answered or met by evidence")
+        % {"done": answered, "count": len(results)},
+        "done": not blocked and not eligibility_rules.still_to_do(results),
+    }
+    if blocked:
+        task.update(hint=gettext("You answered no to an essential requirement"), todo_text=gettext("Cannot submit"))
+        task["tag_class"] = "govuk-tag--red"
+    return [task]
+
+
 def tasks_for(bid) -> list[dict[str, Any]]:
     missing = {m.field.split("-")[0] for m in selectors.missing_before_submit(bid)}
     criteria = [c for c in selectors.stage_criteria(bid.opportunity) if not c.is_price]
     answered = sum(1 for a in bid.answers.all() if a.text.strip())
     count = bid.documents.count()
     tasks = [
+        *eligibility_task(bid),
         {
             "name": "Answer the questions",
             "url": reverse("bids:answers", args=[bid.public_id]),
@@ -191,8 +214,9 @@ def tasks_for(bid) -> list[dict[str, Any]]:
             "todo_text": "Not submitted",
         },
     ]
+    documents_task = next(t for t in tasks if t["url"] == reverse("bids:documents", args=[bid.public_id]))
     if not count:
-        tasks[1]["hint"] = "None yet (only if the opportunity asks for them)"
+        documents_task["hint"] = "None yet (only if the opportunity asks for them)"
     return tasks
 
 
@@ -245,6 +269,7 @@ MISSING_PAGES = {
     "budget": "bids:budget",
     "roles": "bids:consortium",
     "declarations": "bids:declarations",
+    "eligibility": "bids:eligibility",
 }
 
 
@@ -256,6 +281,8 @@ def missing_links(bid, items) -> list[dict[str, str]]:
         url = reverse(name, args=[bid.public_id])
         if key == "answers":
             url += f"#question-{item.field.split('-', 1)[1]}"
+        if key == "eligibility":
+            url += f"#item-{item.field.split('-', 1)[1]}"
         links.append({"url": url, "message": item.message})
     return links
 
@@ -274,21 +301,31 @@ def check(request: HttpRequest, public_id) -> HttpResponse:
             refused.append(("#main-content", exc.message))
         except TrellisError as exc:
             errors = getattr(exc, "errors", None) or {}
-            refused += [("#missing", m) for messages_ in errors.values() for m in messages_] or [
-                ("#main-content", exc.message)
-            ]
+            blocked_now = blocked_fields(bid)
+            refused += [
+                ("#not-eligible" if field in blocked_now else "#missing", m)
+                for field, messages_ in errors.items()
+                for m in messages_
+            ] or [("#main-content", exc.message)]
         else:
             return redirect("bids:receipt", public_id=bid.public_id)
-    missing = missing_links(bid, selectors.missing_before_submit(bid)) if is_member(request, bid) else []
+    blocked = blocked_fields(bid)
+    everything = selectors.missing_before_submit(bid)
     context = bid_context(
         request,
         bid,
-        missing=missing,
-        can_submit=bool(perms.can_submit_bid(request.user, bid)),
+        missing=missing_links(bid, [m for m in everything if m.field not in blocked]),
+        not_eligible=missing_links(bid, [m for m in everything if m.field in blocked]),
+        can_submit=bool(perms.can_submit_bid(request.user, bid)) and not everything,
         error_links=refused,
     )
     context.update(content_context(bid))
     return render(request, "bids/bid_check.html", context)
+
+
+def blocked_fields(bid) -> set[str]:
+    """The fields of the essential eligibility items this bid answered "no" to."""
+    return {r.field for r in eligibility_rules.blocking(selectors.eligibility_for(bid))}
 
 
 @signed_in

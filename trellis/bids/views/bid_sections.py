@@ -1,6 +1,7 @@
-"""The parts of a bid on its task list: the answers, documents, the full cost budget and price, consortium members'
-roles and shares, and the declarations. Each page saves through its service and shows the service's errors
-beside the fields they name. Once the bid is locked (submitted, or past the deadline) each page is read-only.
+"""The parts of a bid on its task list: the eligibility checklist, the answers, documents, the full cost budget and
+price, consortium members' roles and shares, and the declarations. Each page saves through its service and shows
+the service's errors beside the fields they name. Once the bid is locked (submitted, or past the deadline) each
+page is read-only.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from trellis.bids import selectors, services
+from trellis.bids import eligibility_text, selectors, services
 from trellis.bids.domain import bidding
+from trellis.bids.domain import eligibility as eligibility_rules
 from trellis.bids.domain.fcr import METHOD, SOURCES
 from trellis.bids.forms.bid import (
     AnswersForm,
@@ -22,6 +25,7 @@ from trellis.bids.forms.bid import (
     PriceForm,
     budget_initial,
 )
+from trellis.bids.forms.eligibility import EligibilityForm
 from trellis.bids.forms.fcr import DEFAULT_CENTRES, DEFAULT_OVERHEADS, MAX_CENTRES, MAX_OVERHEADS, FullCostForms
 from trellis.bids.views.bid import bid_context, budget_summary, is_member, load_bid, show_errors
 from trellis.core.errors import TrellisError
@@ -42,6 +46,42 @@ def _saved(request: HttpRequest, bid, message: str) -> HttpResponse:
     if request.POST.get("then") == "stay":
         return redirect(request.path)
     return redirect("bids:bid", public_id=bid.public_id)
+
+
+# Eligibility -------------------------------------------------------------------------------------------------
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def eligibility(request: HttpRequest, public_id) -> HttpResponse:
+    bid = _own_bid(request, public_id)
+    results = selectors.eligibility_for(bid)
+    if not results:
+        raise Http404("This opportunity has no eligibility checklist")
+    form = EligibilityForm(request.POST or None, results=results)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.bid_eligibility_save(actor=request.user, bid=bid, answers=form.answers())
+        except TrellisError as exc:
+            show_errors(form, exc, form.field_map())
+        else:
+            if eligibility_rules.blocking(saved):
+                messages.warning(request, gettext("Your answers are saved, but your bid cannot be submitted."))
+                return redirect("bids:eligibility", public_id=bid.public_id)
+            return _saved(request, bid, gettext("Your eligibility answers are saved."))
+    return render(
+        request,
+        "bids/bid_eligibility.html",
+        bid_context(
+            request,
+            bid,
+            form=form,
+            rows=form.rows(),
+            summary=eligibility_text.summary_rows(results),
+            blocked=[eligibility_text.blocked_reason(r) for r in eligibility_rules.blocking(results)],
+            error_links=error_links(form),
+        ),
+    )
 
 
 # Answers -----------------------------------------------------------------------------------------------------
@@ -288,6 +328,7 @@ def declarations(request: HttpRequest, public_id) -> HttpResponse:
 
 
 urlpatterns = [
+    path("<uuid:public_id>/eligibility/", eligibility, name="eligibility"),
     path("<uuid:public_id>/answers/", answers, name="answers"),
     path("<uuid:public_id>/documents/", documents, name="documents"),
     path("<uuid:public_id>/documents/<uuid:document_id>/", document, name="document"),

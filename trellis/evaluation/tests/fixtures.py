@@ -17,7 +17,7 @@ from trellis.bids import services as bid_services
 from trellis.bids.domain.bidding import DECLARATIONS
 from trellis.bids.tests import fixtures_core
 from trellis.bids.tests.fixtures_core import *  # noqa: F403
-from trellis.bids.tests.fixtures_core import AFTER, BUDGET, NOW
+from trellis.bids.tests.fixtures_core import AFTER, BUDGET, NOW, confirm_eligibility
 from trellis.core.domain.roles import Role
 from trellis.evaluation import services
 from trellis.opportunities import services as opportunity_services
@@ -44,6 +44,7 @@ def _bid(opportunity, organisation, actor, price: str):
     bid_services.bid_answers_save(actor=actor, bid=bid, answers=answers, now=NOW)
     bid_services.bid_budget_save(actor=actor, bid=bid, budget=BUDGET, price=Decimal(price), now=NOW)
     bid_services.bid_declarations_sign(actor=actor, bid=bid, keys=list(DECLARATIONS), now=NOW)
+    confirm_eligibility(bid, actor)
     bid_services.bid_submit(actor=actor, bid=bid, now=NOW)
     return bid
 

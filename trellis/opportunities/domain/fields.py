@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from trellis.core.errors import ValidationFailed
+from trellis.organisations.domain.accreditation import EvidenceKind
 from trellis.routes.domain import Regime, Route
 
 from . import stages as stage_rules
@@ -254,11 +255,17 @@ def clean_lots(value: Any, *, estimated_value: Decimal | None) -> list[LotRow]:
 class EligibilityRow:
     text: str
     essential: bool
+    evidence_kind: str = ""  # the accreditation evidence that shows the item is met, if any
+
+
+#: The accreditation evidence a checklist item may name as showing it is met.
+EVIDENCE_KINDS = frozenset(k.value for k in EvidenceKind)
 
 
 def clean_eligibility(value: Any) -> list[EligibilityRow]:
-    """The eligibility checklist: each item's requirement (``text``) and whether it is essential (the default).
-    Raises ``ValidationFailed`` naming every problem (``eligibility-<index>-text``)."""
+    """The eligibility checklist: each item's requirement (``text``), whether it is essential (the default) and the
+    kind of accreditation evidence that shows it is met (``evidence_kind``, optional). Raises ``ValidationFailed``
+    naming every problem (``eligibility-<index>-text``, ``eligibility-<index>-evidence_kind``)."""
     errors: Errors = {}
     clean = []
     for i, row in enumerate(rows(value, "eligibility", MAX_ELIGIBILITY_ITEMS)):
@@ -267,7 +274,10 @@ def clean_eligibility(value: Any) -> list[EligibilityRow]:
             errors[f"eligibility-{i}-text"] = ["Enter the requirement."]
         elif len(text) > ELIGIBILITY_TEXT_MAX:
             errors[f"eligibility-{i}-text"] = [f"Keep it to {ELIGIBILITY_TEXT_MAX} characters or fewer."]
-        clean.append(EligibilityRow(text, bool(row.get("essential", True))))
+        kind = str(row.get("evidence_kind") or "").strip()
+        if kind and kind not in EVIDENCE_KINDS:
+            errors[f"eligibility-{i}-evidence_kind"] = ["Choose a kind of evidence from the list, or none."]
+        clean.append(EligibilityRow(text, bool(row.get("essential", True)), kind))
     if errors:
         raise ValidationFailed.of(errors, "The checklist cannot be saved.")
     return clean

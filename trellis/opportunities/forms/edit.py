@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from trellis.core.forms import Form
 from trellis.opportunities.domain.criteria import Scale
@@ -18,6 +19,7 @@ from trellis.opportunities.domain.kinds import CHOOSABLE_KINDS, Kind, Stage
 from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
 from trellis.opportunities.forms.common import TimeOfDayField, at_london_time, london_parts
 from trellis.organisations import selectors as directory
+from trellis.organisations.domain.accreditation import EVIDENCE_LABELS
 from trellis.organisations.forms.profile import NUMERIC, CountField, GovukDateField, PoundsField
 from trellis.places.models import Ward
 from trellis.places.selectors import wards as place_wards
@@ -330,7 +332,7 @@ class LotForm(RowForm):
 
 
 class EligibilityForm(RowForm):
-    row_fields = ("text", "essential")
+    row_fields = ("text", "essential", "evidence_kind")
 
     text = forms.CharField(
         label="Requirement",
@@ -339,6 +341,16 @@ class EligibilityForm(RowForm):
         error_messages={"required": "Enter the requirement.", "max_length": "Keep it to 500 characters or fewer."},
     )
     essential = forms.BooleanField(label="Essential: applications that do not meet it cannot succeed", required=False)
+    evidence_kind = forms.ChoiceField(
+        label=gettext_lazy("Accreditation evidence that shows it"),
+        required=False,
+        choices=[("", gettext_lazy("None: the bidder confirms it"))]
+        + [(k.value, label) for k, label in EVIDENCE_LABELS.items()],
+        help_text=gettext_lazy(
+            "If the organisation holds this evidence, verified and in date, the item counts as met. "
+            "Otherwise the bidder confirms it with yes or no."
+        ),
+    )
 
 
 class CriterionForm(RowForm):

@@ -53,7 +53,9 @@ def eligibility_set(*, actor: Person, opportunity: Opportunity, items: list[dict
     locked.eligibility_items.all().delete()
     saved = EligibilityItem.objects.bulk_create(
         [
-            EligibilityItem(opportunity=locked, order=i + 1, text=row.text, essential=row.essential)
+            EligibilityItem(
+                opportunity=locked, order=i + 1, text=row.text, essential=row.essential, evidence_kind=row.evidence_kind
+            )
             for i, row in enumerate(clean)
         ]
     )
@@ -61,7 +63,11 @@ def eligibility_set(*, actor: Person, opportunity: Opportunity, items: list[dict
         actor=actor,
         opportunity=locked,
         what="eligibility_set",
-        data={"items": [{"text": row.text, "essential": row.essential} for row in clean]},
+        data={
+            "items": [
+                {"text": row.text, "essential": row.essential, "evidence_kind": row.evidence_kind} for row in clean
+            ]
+        },
     )
     refresh_from(opportunity, locked)
     return saved

@@ -522,7 +522,10 @@ def edit_eligibility(request: HttpRequest, public_id) -> HttpResponse:
         services.eligibility_set(actor=actor, opportunity=opportunity, items=rows)
 
     def initial(opportunity):
-        return [{"text": i.text, "essential": i.essential} for i in opportunity.eligibility_items.all()]
+        return [
+            {"text": i.text, "essential": i.essential, "evidence_kind": i.evidence_kind}
+            for i in opportunity.eligibility_items.all()
+        ]
 
     result = _rows_page(
         request, public_id, key="eligibility", formset_class=EligibilityFormSet, initial_rows=initial, save=save
