@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
+
+from trellis.core.domain.audit_chain import canonical as canonical_json
 
 FORMAT_VERSION = 1
 #: Format 2 adds the eligibility checklist. A bid with no checklist answers is written exactly as format 1, so every
@@ -92,7 +93,9 @@ def submitted_content(
 
 
 def canonical(content: Mapping[str, Any]) -> bytes:
-    return json.dumps(_plain(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The bytes a receipt's hash is taken of: the content made plain (Decimals, dates and UUIDs as strings) in the
+    project's one canonical JSON (sorted keys, no spaces, UTF-8), the audit chain's too."""
+    return canonical_json(_plain(content)).encode("utf-8")
 
 
 def content_hash(content: Mapping[str, Any]) -> str:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from stdnum.exceptions import ValidationError
+from stdnum.gb import vat as uk_vat
+
 
 @dataclass(frozen=True)
 class Scheme:
@@ -96,32 +99,26 @@ def is_valid_org_id(raw: str) -> bool:
     return True
 
 
-# VAT registration numbers carry check digits (HMRC's modulus 97 and modulus 9755 schemes).
-_VAT_WEIGHTS = (8, 7, 6, 5, 4, 3, 2)
-
-
 def parse_vat_number(raw: str) -> str:
-    """Validate a UK VAT registration number (9 digits, optional GB prefix) by its check digits.
+    """Validate a UK VAT registration number (9 digits, optional GB or XI prefix) by its check digits.
 
-    Returns the normalised form ``GB123456789``. Branch suffixes (12 digits) are accepted; the
-    check applies to the first 9 digits. Government departments (GD) and health authorities (HA)
-    have no check digits.
+    Returns the normalised form ``GB123456789``. Branch suffixes (12 digits) are accepted; the check applies to the
+    first 9 digits. Government departments (GD) and health authorities (HA) have no check digits. The check itself
+    (HMRC's modulus 97 and modulus 9755 schemes) is python-stdnum's ``stdnum.gb.vat`` (ADR 8).
     """
     value = re.sub(r"[\s.-]", "", raw or "").upper()
     if value.startswith("GB") or value.startswith("XI"):
         prefix, value = value[:2], value[2:]
     else:
         prefix = "GB"
-    if re.fullmatch(r"(GD[0-4]\d{2}|HA[5-9]\d{2})", value):
-        return prefix + value
-    if not re.fullmatch(r"\d{9}(\d{3})?", value):
+    if not re.fullmatch(r"\d{9}(\d{3})?|GD[0-4]\d{2}|HA[5-9]\d{2}", value):
         raise InvalidIdentifier(
             "A VAT registration number is 9 digits, optionally after GB, for example GB 980 7806 84."
         )
-    digits = [int(c) for c in value[:9]]
-    total = sum(d * w for d, w in zip(digits[:7], _VAT_WEIGHTS, strict=True)) + int(value[7:9])
-    if total % 97 != 0 and (total + 55) % 97 != 0:
+    try:
+        uk_vat.validate(value)
+    except ValidationError as exc:
         raise InvalidIdentifier(
             f"“{raw.strip()}” is not a valid VAT registration number: its check digits do not match."
-        )
+        ) from exc
     return prefix + value
