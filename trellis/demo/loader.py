@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -27,6 +27,10 @@ from trellis.organisations import selectors as org_selectors
 from trellis.organisations import services as org_services
 from trellis.organisations.domain.accreditation import EVIDENCE_LABELS, EvidenceKind
 from trellis.places import services as place_services
+
+if TYPE_CHECKING:
+    from trellis.organisations.models import Organisation
+    from trellis.places.models import Place
 
 DEMO_FILE = "data/northbridge.json"
 
@@ -137,10 +141,28 @@ def load(*, today: date | None = None) -> LoadReport:
 
 
 def _load(today: date) -> LoadReport:
+    """The demo in the order of the cycle: the place, its organisations and people, their evidence, consortia and
+    partner requests, then commissioning, bids and evaluations."""
     data = demo_data()
     report = LoadReport()
+    place = _place(data)
+    ward_by_code = {w.gss_code: w for w in place.wards.all()}
+    new_orgs = _organisations(data, place, ward_by_code, today, report)
+    people = _people(data, report)
+    verifier = _verifier(data, people)
+    for org, item in new_orgs:
+        _evidence(org, item, verifier, today, report)
+    _consortia(data, report)
+    _partner_requests(data, ward_by_code, today, report)
+    report.opportunities_created = load_commissioning(place=place, people=people, today=today)
+    load_bids(place=place, people=people)
+    report.opportunities_created += load_evaluations(place=place, people=people, today=today)
+    return report
+
+
+def _place(data: dict[str, Any]) -> Place:
     p = data["place"]
-    place = place_services.place_upsert(
+    return place_services.place_upsert(
         actor=None,
         name=p["name"],
         gss_code=p["gss_code"],
@@ -151,8 +173,12 @@ def _load(today: date) -> LoadReport:
         population=p.get("population"),
         description=p.get("description", ""),
     )
-    ward_by_code = {w.gss_code: w for w in place.wards.all()}
 
+
+def _organisations(
+    data: dict[str, Any], place: Place, ward_by_code: dict, today: date, report: LoadReport
+) -> list[tuple[Organisation, dict[str, Any]]]:
+    """The organisations not yet in the directory, created; each with its entry in the data file."""
     new_orgs = []
     for item in data["organisations"]:
         if org_selectors.organisation_by_org_id(item["org_id"]) is not None:
@@ -169,30 +195,34 @@ def _load(today: date) -> LoadReport:
         )
         new_orgs.append((org, item))
         report.organisations_created += 1
+    return new_orgs
 
-    people = _people(data, report)
-    verifier = _verifier(data, people)
 
-    for org, item in new_orgs:
-        documents = []
-        for ev in item.get("evidence", []):
-            kind = EvidenceKind(ev["kind"])
-            days = ev.get("expires_in_days")
-            expires_on = today + timedelta(days=days) if days is not None else None
-            documents.append(
-                org_services.EvidenceToLoad(
-                    kind=kind.value,
-                    title=ev["title"],
-                    filename=f"{kind.value.replace('_', '-')}.pdf",
-                    content=_evidence_pdf(org.name, kind, ev["title"], expires_on),
-                    expires_on=expires_on,
-                    uploaded_on=min(today, expires_on - timedelta(days=1)) if expires_on else today,
-                    verified=bool(ev.get("verified")),
-                )
+def _evidence(
+    org: Organisation, item: dict[str, Any], verifier: Person | None, today: date, report: LoadReport
+) -> None:
+    """An organisation's evidence documents, stored and (where the data says so) verified, in one bulk call."""
+    documents = []
+    for ev in item.get("evidence", []):
+        kind = EvidenceKind(ev["kind"])
+        days = ev.get("expires_in_days")
+        expires_on = today + timedelta(days=days) if days is not None else None
+        documents.append(
+            org_services.EvidenceToLoad(
+                kind=kind.value,
+                title=ev["title"],
+                filename=f"{kind.value.replace('_', '-')}.pdf",
+                content=_evidence_pdf(org.name, kind, ev["title"], expires_on),
+                expires_on=expires_on,
+                uploaded_on=min(today, expires_on - timedelta(days=1)) if expires_on else today,
+                verified=bool(ev.get("verified")),
             )
-        loaded = org_services.evidence_load(organisation=org, items=documents, verifier=verifier, today=today)
-        report.documents_created += len(loaded)
+        )
+    loaded = org_services.evidence_load(organisation=org, items=documents, verifier=verifier, today=today)
+    report.documents_created += len(loaded)
 
+
+def _consortia(data: dict[str, Any], report: LoadReport) -> None:
     for c in data.get("consortia", []):
         lead = org_selectors.organisation_by_org_id(c["lead"])
         entity = c.get("entity") or {}
@@ -217,6 +247,8 @@ def _load(today: date) -> LoadReport:
         )
         report.consortia_created += 1
 
+
+def _partner_requests(data: dict[str, Any], ward_by_code: dict, today: date, report: LoadReport) -> None:
     for r in data.get("partner_requests", []):
         org = org_selectors.organisation_by_org_id(r["organisation"])
         if org is None or org.partner_requests.filter(title=r["title"]).exists():
@@ -244,11 +276,6 @@ def _load(today: date) -> LoadReport:
                     message=interest["message"],
                 )
         report.partner_requests_created += 1
-
-    report.opportunities_created = load_commissioning(place=place, people=people, today=today)
-    load_bids(place=place, people=people)
-    report.opportunities_created += load_evaluations(place=place, people=people, today=today)
-    return report
 
 
 def accounts() -> list[tuple[str, str, str, str]]:
