@@ -245,3 +245,12 @@ def test_each_bad_option_is_named(perturbations, seed, errors):
     with pytest.raises(ValidationFailed) as failure:
         evaluate(parse_evaluation(worked_example()), perturbations=perturbations, seed=seed)
     assert failure.value.errors == errors
+
+
+def test_looking_up_a_bid_or_criterion_the_result_does_not_hold_is_a_key_error():
+    result = run(worked_example(), perturbations=0)
+    with pytest.raises(KeyError, match="Omega"):
+        result.bid("Omega")
+    with pytest.raises(KeyError, match="no_such_criterion"):
+        result.bid("Beta").line("no_such_criterion")
+    assert result.bid("Beta").line("social_value").criterion == "social_value"
