@@ -82,3 +82,8 @@ bench: setup ## Benchmarks: directory search speed, 50 bids in the last minute, 
 
 clean: ## Remove the virtualenv, node modules, built assets and the local database
 	rm -rf $(VENV) node_modules frontend/build var
+
+.PHONY: coverage
+coverage: setup ## Run the tests (not the browser journeys) under coverage with branches, then the coverage ratchet
+	$(BIN)/pytest -n 2 -m "not browser" --cov=trellis --cov-branch --cov-report=json
+	$(BIN)/python scripts/coverage_ratchet.py

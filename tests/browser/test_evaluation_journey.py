@@ -10,6 +10,7 @@ everything after it happens in the browser."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.helpers import sign_in, submit, visit
 from trellis.evaluation.models import AwardDecision, ConsensusMark, ScoreSheet
 from trellis.evaluation.tests.fixtures import *  # noqa: F403
+from trellis.evaluation.tests.fixtures import NOW
 
 pytestmark = pytest.mark.browser
 
@@ -120,10 +122,13 @@ def test_scoring_moderation_award_and_assessment_summary(
     _as(page, commissioner, password)
     visit(page, f"/evaluation/{scoring.public_id}/decision/")
     submit(page, page.get_by_role("button", name="Approve the decision"))
+    # The server's clock is the fixtures' NOW: the decision is published on Monday 18 May 2026. Counted by hand, that
+    # day is day 1 of the 8 working days: Mon 18, Tue 19, Wed 20, Thu 21, Fri 22 (days 1-5); Sat 23 and Sun 24 are
+    # the weekend and Mon 25 May is the spring bank holiday; Tue 26, Wed 27, Thu 28 (days 6-8).
+    assert NOW.date() == date(2026, 5, 18)
     decision = AwardDecision.objects.get()
-    assert decision.approved_by == commissioner and decision.standstill_last_day is not None
-    last_day = decision.standstill_last_day
-    expect(page.locator("#standstill + p")).to_contain_text(f"{last_day:%A} {last_day.day} {last_day:%B %Y}")
+    assert decision.approved_by == commissioner and decision.standstill_last_day == date(2026, 5, 28)
+    expect(page.locator("#standstill + p")).to_contain_text("Thursday 28 May 2026")
 
     # The other bidder reads its assessment summary and downloads the PDF.
     _as(page, other_provider_admin, password)

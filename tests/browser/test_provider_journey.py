@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import sign_in, submit
@@ -76,7 +77,7 @@ def test_provider_admin_edits_the_profile_and_uploads_evidence(
     submit(page, page.get_by_role("link", name=f"Accreditation evidence for {org.name}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Evidence and accreditation")
     documents_before = EvidenceDocument.objects.filter(organisation=org).count()
-    expiry = date(date.today().year + 1, 3, 31)
+    expiry = date(timezone.localdate().year + 1, 3, 31)  # the server's date, as the evidence rules read it
     title = "Employers' liability insurance 2026 to 2027"
     pdf = simple_pdf([title, f"Insured: {org.name}", f"Valid until {expiry:%d %B %Y}"])
 

@@ -2,7 +2,8 @@
 
 Import them into a test module with ``from trellis.bids.tests.fixtures_core import *``. They build on the
 opportunities fixtures: ``published`` is an open grant round (deadline ``closes(40)``) with four criteria, one of
-them scored on price. Every moment is relative to ``NOW`` and passed explicitly (there is no time machine).
+them scored on price. Every moment is relative to ``NOW`` and passed explicitly; the ``clock`` fixture sets the
+server's clock to ``NOW`` for the pages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from trellis.bids.domain.bidding import DECLARATIONS
 from trellis.core.domain.roles import Role
 from trellis.core.tests.factories import PersonFactory
 from trellis.opportunities import services as opportunity_services
-from trellis.opportunities.tests.fixtures_core import NOW, approved, closes, draft, published
+from trellis.opportunities.tests.fixtures_core import NOW, approved, clock, closes, draft, published
 
 __all__ = [
     "AFTER",
@@ -25,6 +26,7 @@ __all__ = [
     "SECRET",
     "approved",
     "bid",
+    "clock",
     "closed",
     "closes",
     "confirm_eligibility",

@@ -214,3 +214,25 @@ def test_statuses_match_the_models():
     from trellis.bids.models import BidStatus as ModelStatus
 
     assert {s.value for s in BidStatus} == set(ModelStatus.values)
+
+
+def test_an_answer_that_is_not_text_is_refused_by_name():
+    errors = answer_errors({1: ["a", "list"]}, [CriterionRule(1, "Quality")])
+    assert errors == {"answers-1": ["Enter your answer to “Quality” as text."]}
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("£1,250.50", Decimal("1250.50")),
+        (" 40% ", Decimal("40")),
+        (12, Decimal("12")),
+        (None, None),
+        (True, None),
+        ("forty", None),
+        ("NaN", None),
+        ("Infinity", None),
+    ],
+)
+def test_amounts_and_shares_are_read_from_what_people_type(raw, value):
+    assert bidding.parse_decimal(raw) == value

@@ -76,3 +76,10 @@ def test_changing_any_answer_changes_the_hash(answers, extra):
     key = next(iter(answers), 1)
     changed[key] = changed.get(key, "") + extra + "·"
     assert not receipts.verify(content(answers=changed), digest)
+
+
+def test_values_that_are_not_json_are_kept_as_their_text():
+    from datetime import date
+
+    signed = content(declarations={"no_collusion": {"agreed": True, "by": 3, "at": date(2026, 1, 1)}})
+    assert signed["declarations"]["no_collusion"]["at"] == "2026-01-01"

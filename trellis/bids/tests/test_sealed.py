@@ -9,7 +9,7 @@ import pytest
 
 from trellis.bids import permissions as perms
 from trellis.bids import selectors, services
-from trellis.bids.models import BidDocument
+from trellis.bids.models import Bid, BidDocument
 from trellis.bids.tests.fixtures_core import *  # noqa: F403
 from trellis.bids.tests.fixtures_core import AFTER, NOW, SECRET
 from trellis.core.errors import NotFound, PermissionDenied
@@ -131,35 +131,47 @@ def test_the_count_is_shown_only_when_the_opportunity_says_so(submitted_bid, com
 # The admin site ---------------------------------------------------------------------------------------------------
 
 
-def _admin_pages(client, bid):
-    receipt = bid.receipts.get()
-    pages = [
-        "/admin/bids/bid/",
-        f"/admin/bids/bid/{bid.pk}/change/",
-        "/admin/bids/receipt/",
-        f"/admin/bids/receipt/{receipt.pk}/change/",
-        "/admin/bids/opening/",
-        "/admin/core/auditevent/",
-    ]
-    return {url: client.get(url) for url in pages}
+def _admin_pages(bid):
+    """Every admin page that lists or shows a bid, its receipt, its opening or the audit events about it."""
+    from trellis.core.models import AuditEvent
+
+    pages = ["/admin/bids/bid/", f"/admin/bids/bid/{bid.pk}/change/", "/admin/bids/receipt/", "/admin/bids/opening/"]
+    pages += [f"/admin/bids/receipt/{receipt.pk}/change/" for receipt in bid.receipts.all()]
+    pages += [f"/admin/bids/opening/{opening.pk}/change/" for opening in bid.opportunity.openings.all()]
+    pages += ["/admin/core/auditevent/", "/admin/core/notification/"]
+    events = AuditEvent.objects.filter(target_type="bids.bid", target_id=str(bid.pk))
+    pages += [f"/admin/core/auditevent/{event.pk}/change/" for event in events]
+    return pages
 
 
-@pytest.mark.parametrize("opened_first", [False, True])
-def test_the_admin_site_never_shows_bid_content(client, superuser, document, request, opened_first):
-    bid = request.getfixturevalue("opened" if opened_first else "sealed")
+@pytest.mark.parametrize("moment", ["before_the_deadline", "after_the_deadline", "after_the_opening"])
+def test_the_admin_site_shows_bids_to_a_superuser_but_never_their_content(client, superuser, document, request, moment):
+    fixture = {"before_the_deadline": "submitted_bid", "after_the_deadline": "sealed", "after_the_opening": "opened"}
+    bid = request.getfixturevalue(fixture[moment])
     client.force_login(superuser)
-    for url, response in _admin_pages(client, bid).items():
-        assert response.status_code in (200, 404), url
+    pages = _admin_pages(bid)
+    assert len(pages) >= 8  # the bid, its receipt and the audit events about it are all there to look at
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
         html = response.content.decode()
         assert SECRET not in html, url
         assert "66,000" not in html and "66000" not in html, url  # the price
         assert "Delivery plan" not in html, url  # the document's title
-    assert client.get(f"/admin/bids/bid/{bid.pk}/change/").status_code == 200
+    assert str(bid.public_id) in client.get(f"/admin/bids/bid/{bid.pk}/change/").content.decode()
     for model in ("bidanswer", "biddocument", "consortiumrole"):
         assert client.get(f"/admin/bids/{model}/").status_code == 404
     # Read-only: nothing can be changed or deleted there.
     assert client.post(f"/admin/bids/bid/{bid.pk}/delete/", {"post": "yes"}).status_code == 403
-    bid.refresh_from_db()
+    assert Bid.objects.filter(pk=bid.pk, status=bid.status).exists()
+
+
+@pytest.mark.parametrize("who", STAFF[:-1])
+def test_the_admin_site_is_not_open_to_the_authoritys_roles(client, request, who, submitted_bid):
+    """Only staff accounts (here the superuser) reach the admin site: a council role is sent to sign in."""
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(f"/admin/bids/bid/{submitted_bid.pk}/change/")
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
 
 
 # Exports and the API ----------------------------------------------------------------------------------------------

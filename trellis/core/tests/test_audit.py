@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from trellis.core.domain.audit_chain import GENESIS_HASH, ChainLink, compute_hash, verify
+from trellis.core.domain.audit_chain import GENESIS_HASH, ChainLink, ChainProblem, compute_hash, verify
 from trellis.core.models import AuditEvent
 from trellis.core.services import audit_record, audit_verify
 
@@ -40,7 +40,25 @@ def test_removed_event_is_detected():
 def test_reordered_events_are_detected():
     links = _links(5)
     links[1], links[2] = links[2], links[1]
-    assert verify(links) is not None
+    # Event #3 now stands where #2 belongs: it is the one named.
+    assert verify(links) == ChainProblem(3, "expected event #2 here: an event was removed or reordered")
+
+
+def test_an_event_moved_back_or_repeated_is_named():
+    links = _links(5)
+    links[3] = links[1]  # event #2 again where #4 belongs
+    assert verify(links) == ChainProblem(2, "expected event #4 here: an event was reordered or duplicated")
+
+
+def test_renumbered_events_break_the_link_to_the_one_before():
+    """Swapping two events and giving each the other's number keeps the numbers in order, not the links."""
+    links = _links(5)
+    second, third = links[1], links[2]
+    links[1] = ChainLink(**{**third.__dict__, "seq": 2})
+    links[2] = ChainLink(**{**second.__dict__, "seq": 3})
+    problem = verify(links)
+    assert problem is not None and problem.seq == 2
+    assert problem.reason.startswith("its link to the previous event is broken")
 
 
 def test_hash_is_deterministic_and_covers_every_field():
@@ -118,7 +136,12 @@ def test_verify_detects_deleted_and_truncated_events():
     events = list(AuditEvent.objects.order_by("seq"))
     with connection.cursor() as c:
         c.execute("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
-    assert audit_verify()[1] is not None  # the head still names the removed last event
+    # The head still names the removed last event, so the event after the new end is named.
+    assert audit_verify()[1] == ChainProblem(
+        events[-1].seq,
+        f"the log ends at event #{events[-2].seq} but the recorded head is event #{events[-1].seq}: "
+        "events were removed from the end or the head was altered",
+    )
     with connection.cursor() as c:
         c.execute("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
     problem = audit_verify()[1]

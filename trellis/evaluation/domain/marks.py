@@ -46,19 +46,6 @@ class MarkTable:
     allowed: FloatArray  # (criteria,): the allowed spread, divergence threshold × maximum
     divergent: BoolArray  # (bids, criteria)
 
-    def evaluator_marks(self, bid: int, criterion: int) -> dict[str, float]:
-        """Each evaluator's mark for one bid and criterion (only those who gave one)."""
-        column = self.values[:, bid, criterion]
-        return {name: float(v) for name, v in zip(self.evaluators, column, strict=True) if not np.isnan(v)}
-
-
-class _Floats(dict[object, float]):
-    """Each mark on the scales as a float, looked up: marks come from a few levels, and converting tens of thousands
-    of ``Decimal`` values one by one is the slowest step of an evaluation."""
-
-    def __missing__(self, key: object) -> float:
-        return float(key)  # type: ignore[arg-type]
-
 
 def aggregate(data: EvaluationInput) -> MarkTable:
     """The marks used, their spread and the divergence flags for a checked input."""
@@ -69,7 +56,9 @@ def aggregate(data: EvaluationInput) -> MarkTable:
     bid_index = {key: i for i, key in enumerate(bids)}
     crit_index = {c.key: j for j, c in enumerate(criteria)}
 
-    as_float = _Floats({v: float(v) for c in criteria for v in mark_rule(c.scale).allowed})
+    # Each mark on the scales as a float, looked up: marks come from a few levels (a checked input holds no other),
+    # and converting tens of thousands of ``Decimal`` values one by one is the slowest step of an evaluation.
+    as_float = {v: float(v) for c in criteria for v in mark_rule(c.scale).allowed}
     layouts: dict[tuple[str, ...], IntArray] = {}  # the column of each key, for each order of keys seen
 
     def columns(row: Mapping[str, object]) -> IntArray:

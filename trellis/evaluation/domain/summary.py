@@ -184,15 +184,11 @@ def _level_label(scale: Scale, mark: float) -> str:
     """The published level a mark falls on ("Good"), or "" for a mark between levels (a mean of marks)."""
     if mark != int(mark):
         return ""
-    for level in SCALES[scale].levels:
+    for level in SCALES[scale].levels:  # quality scales only: every level is a number or a range of numbers
         low, _, high = level.score.replace("–", "-").partition("-")
-        try:
-            bottom, top = int(low), int(high or low)
-        except ValueError:
-            continue
-        if bottom <= mark <= top:
+        if int(low) <= mark <= int(high or low):
             return level.label
-    return ""
+    return ""  # a whole mark between levels: the mean of 0 and 10 on the met-or-exceeded scale is 5
 
 
 def criterion_in_words(criterion: CriterionSpec, scheme: Scheme) -> CriterionInWords:

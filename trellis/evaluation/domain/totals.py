@@ -50,12 +50,6 @@ class Totals:
     price_points: FloatArray | None  # (bids,), NaN outside the price comparison; None when price is not scored
     total: FloatArray  # (bids,), NaN where excluded
 
-    @property
-    def failing(self) -> BoolArray:
-        gates = np.array([bool(g) for g in self.failed_gates], dtype=bool)
-        minimum = np.array([bool(m) for m in self.failed_minimum], dtype=bool)
-        return gates | minimum | self.below_quality
-
 
 def score(data: EvaluationInput, table: MarkTable) -> Totals:
     """Points, quality scores, failures, exclusions, price points and totals for every bid."""

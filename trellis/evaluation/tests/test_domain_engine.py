@@ -229,3 +229,28 @@ def test_bad_options_are_named():
     with pytest.raises(ValidationFailed) as failure:
         evaluate(parse_evaluation(worked_example()), perturbations=-1, seed=-2)
     assert set(failure.value.errors) == {"perturbations", "seed"}
+
+
+@pytest.mark.parametrize(
+    ("perturbations", "seed", "errors"),
+    [
+        (1.5, 0, {"perturbations": ["The number of perturbations must be a whole number."]}),
+        (True, 0, {"perturbations": ["The number of perturbations must be a whole number."]}),
+        (10**9, 0, {"perturbations": ["The number of perturbations must be from 0 to 100,000."]}),
+        (0, False, {"seed": ["The seed must be a whole number, 0 or more."]}),
+        (0, "7", {"seed": ["The seed must be a whole number, 0 or more."]}),
+    ],
+)
+def test_each_bad_option_is_named(perturbations, seed, errors):
+    with pytest.raises(ValidationFailed) as failure:
+        evaluate(parse_evaluation(worked_example()), perturbations=perturbations, seed=seed)
+    assert failure.value.errors == errors
+
+
+def test_looking_up_a_bid_or_criterion_the_result_does_not_hold_is_a_key_error():
+    result = run(worked_example(), perturbations=0)
+    with pytest.raises(KeyError, match="Omega"):
+        result.bid("Omega")
+    with pytest.raises(KeyError, match="no_such_criterion"):
+        result.bid("Beta").line("no_such_criterion")
+    assert result.bid("Beta").line("social_value").criterion == "social_value"

@@ -117,3 +117,32 @@ def test_price_per_quality_point_needs_every_quality_score():
         score_prices(PQP, {"A": D(1), "B": D(2), "C": D(3)}, D(1), quality={"A": 1.0, "B": -1.0})
     assert set(failure.value.errors) == {"quality.B", "quality.C"}
     assert failure.value.errors["quality.C"] == ["Give the quality score of C's bid."]
+
+
+@pytest.mark.parametrize(
+    ("price", "problem"),
+    [
+        ("125000", "must be an amount of pounds, such as 125000."),
+        (True, "must be an amount of pounds, such as 125000."),
+        (D(0), "must be more than £0."),
+        (-5, "must be more than £0."),
+        (D("1000000000001"), "must be less than £1,000,000,000,000."),
+    ],
+)
+def test_each_bad_price_is_named_with_what_is_wrong(price, problem):
+    with pytest.raises(ValidationFailed) as failure:
+        score_prices(REL, {"A": price, "B": D(100)}, D(100))
+    assert failure.value.errors == {"bids.A": [f"The price of A's bid {problem}"]}
+
+
+@pytest.mark.parametrize("quality", [True, float("nan"), float("inf"), "70", -1.0])
+def test_a_quality_score_that_is_not_a_number_of_zero_or_more_is_refused(quality):
+    with pytest.raises(ValidationFailed) as failure:
+        score_prices(PQP, {"A": D(100), "B": D(200)}, D(100), quality={"A": quality, "B": 50})
+    assert failure.value.errors == {"quality.A": ["The quality score of A's bid must be a number, 0 or more."]}
+
+
+def test_quality_scores_given_as_floats_or_whole_numbers_are_read_exactly():
+    # Price per quality point: A pays £100 for 50 points (£2 a point), B £300 for 75 (£4 a point): B gets half.
+    scores = score_prices(PQP, {"A": D(100), "B": D(300)}, D(100), quality={"A": 50, "B": 75.0})
+    assert scores == {"A": 100.0, "B": 50.0}

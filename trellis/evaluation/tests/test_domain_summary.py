@@ -261,3 +261,32 @@ def test_bad_input_names_the_field_and_prints_nothing(capsys):
 )  # fmt: skip
 def test_ordinals(n, text):
     assert ordinal(n) == text
+
+
+def test_a_mark_between_the_levels_of_a_scale_is_shown_without_a_level():
+    met = CriterionSpec("met", "Meets the specification", "Quality", D(70), Scale.MET_EXCEEDED)
+    the_scheme = scheme(criteria=(met, CRITERIA[3]))
+    # Ann found it not met (0), Bob exceeded (10) and the panel recorded no consensus: the mark used is the mean, 5,
+    # which is none of the scale's levels (0, 7 and 10).
+    marks = {
+        "Ann": {"Alpha": {"met": D(0)}, "Beta": {"met": D(7)}},
+        "Bob": {"Alpha": {"met": D(10)}, "Beta": {"met": D(7)}},
+    }
+    data = EvaluationInput(
+        scheme=the_scheme, bids=(BidInput("Alpha", PRICES["Alpha"]), BidInput("Beta", PRICES["Beta"])), marks=marks
+    )
+    summary = build_summary(the_scheme, evaluate(data, perturbations=0), RATIONALES, "Alpha", "Beta", NAMES, IDS)
+    lines = {line.key: line for line in summary.bidder.lines}
+    assert lines["met"].mark_text == "5 out of 10"
+    winners = {line.key: line for line in summary.winner.lines}
+    assert winners["met"].mark_text == "7 out of 10 (Met)"
+
+
+def test_minimum_marks_and_the_minimum_quality_score_are_explained():
+    delivery = CriterionSpec("delivery", "Delivery plan", "Quality", D(50), Scale.ZERO_FIVE, min_mark=D(2))
+    the_scheme = scheme(criteria=(CRITERIA[0], delivery, *CRITERIA[2:]), min_quality_percent=D(40))
+    summary = summary_for("Alpha", the_scheme=the_scheme)
+    words = {c.key: c for c in summary.criteria}
+    assert words["delivery"].how_scored.endswith(" A mark below 2 does not meet the minimum.")
+    assert "A mark below" not in words["social"].how_scored
+    assert summary.minimum_quality.startswith("A bid must score at least 40% of the quality points. A bid below it ")

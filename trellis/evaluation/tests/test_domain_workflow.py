@@ -75,3 +75,13 @@ def test_a_mark_must_be_a_level_of_its_scale_and_have_a_reason():
     assert blank.reason_problems[0].startswith("Give the reason for your mark for “Outcomes”")
     assert workflow.check_mark("Outcomes", "0-5", "4.5", "x").score_problems
     assert workflow.check_mark("Outcomes", "0-5", "4", "x" * 10_001).reason_problems
+
+
+def test_an_unknown_kind_of_exercise_is_not_a_contract_award():
+    rule = workflow.standstill_rule(kind="something_else")
+    assert rule == workflow.StandstillRule(False, "No standstill: this is not a contract award.")
+
+
+def test_a_tender_outside_procurement_law_has_no_standstill():
+    rule = workflow.standstill_rule(kind="open_tender", regime=workflow.NOT_PROCUREMENT)
+    assert rule == workflow.StandstillRule(False, "No standstill: this is not a procurement.")

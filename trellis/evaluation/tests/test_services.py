@@ -3,7 +3,7 @@ approval with standstill, and the contract. Bad input changes nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -385,9 +385,11 @@ def test_a_tender_award_starts_a_standstill_that_blocks_the_contract(moderated, 
     opportunity.save(update_fields=["kind"])
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
     decision = services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
-    assert decision.standstill_applies and decision.standstill_last_day is not None
+    # Approved on Sunday 28 June 2026 (AFTER): day 1 is the next working day, Mon 29 June; days 1-5 run to Fri 3 July
+    # and days 6-8 are Mon 6, Tue 7 and Wed 8 July (no bank holiday in between), worked out by hand.
+    assert AFTER.date() == date(2026, 6, 28)
+    assert decision.standstill_applies and decision.standstill_last_day == date(2026, 7, 8)
     last = decision.standstill_last_day
-    assert (last - AFTER.date()).days >= 9  # 8 working days, counting the first, span at least 10 calendar days
     with pytest.raises(InvalidTransition, match="cannot be entered into during the standstill"):
         services.contract_enter(actor=procurement_officer, evaluation=moderated, on=last)
     decision.refresh_from_db()

@@ -4,6 +4,7 @@ it back needs a reason; the contract is refused during the standstill. A refused
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 import pytest
@@ -172,7 +173,9 @@ def test_the_contract_is_refused_during_the_standstill(client, moderated, procur
     assert client.post(url("decision", moderated), {"action": "approve"}).status_code == 302
     decision = AwardDecision.objects.get()
     last = decision.standstill_last_day
-    assert decision.standstill_applies and last is not None
+    # Approved at the test's clock, Monday 18 May 2026: 8 working days counting that day, skipping the weekend and
+    # the spring bank holiday (Mon 25 May), end on Thursday 28 May (worked out by hand).
+    assert decision.standstill_applies and last == date(2026, 5, 28)
 
     client.force_login(procurement_officer)
     html = page(client.get(url("decision", moderated)))

@@ -1,16 +1,18 @@
 """Fixtures for the opportunities core tests (services, selectors, permissions, models).
 
 Import them into a test module with ``from trellis.opportunities.tests.fixtures_core import *``.
-Every date is relative to ``NOW``, passed explicitly to the services (there is no time machine).
+Every date is relative to ``NOW``, a fixed moment passed explicitly to the services. The pages read the server's
+clock themselves, so the ``clock`` fixture (used automatically by every test that imports these fixtures) sets that
+clock to ``NOW`` for the test: the pages and the services then agree on what time it is, on any day the tests run.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from trellis.opportunities import services
 from trellis.opportunities.domain.criteria import TEMPLATES
@@ -20,12 +22,15 @@ __all__ = [
     "ELIGIBILITY",
     "NOW",
     "approved",
+    "clock",
     "closes",
     "draft",
     "published",
 ]
 
-NOW = timezone.now().replace(microsecond=0)
+#: Monday 18 May 2026, 10:00 in London: the week before the spring bank holiday (25 May), so that working-day rules
+#: (the standstill) cross a bank holiday in the tests.
+NOW = datetime(2026, 5, 18, 9, 0, tzinfo=UTC)
 ELIGIBILITY = [
     {"text": "A charity, CIO, community interest company or constituted community group", "essential": True},
     {"text": "Works with older people in Northbridge", "essential": True},
@@ -39,8 +44,16 @@ CRITERIA = [
 ]
 
 
-def closes(days: float) -> timezone.datetime:
+def closes(days: float) -> datetime:
     return NOW + timedelta(days=days)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The test's one clock: the server's time starts at ``NOW`` and runs on from there (so events still happen in
+    order), whatever the date the tests are run on."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -186,3 +186,17 @@ def test_funding_shorter_than_three_years_is_advised_against(kind, months, warns
     assert bool(warning) is warns
     if warns:
         assert "seed 002 §3.17–3.18" in warning
+
+
+def test_publishing_needs_an_aware_moment():
+    period = minimum_period(Kind.GRANT_ROUND, consortium_bids_invited=False)
+    dates = KeyDates(questions_close_at=at(20), closes_at=at(28))
+    with pytest.raises(ValueError, match="now must be an aware datetime"):
+        check_for_publishing(dates, period, NOW.replace(tzinfo=None))
+
+
+def test_publishing_reports_dates_out_of_order_before_anything_else():
+    period = minimum_period(Kind.GRANT_ROUND, consortium_bids_invited=False)
+    dates = KeyDates(questions_close_at=at(50), closes_at=at(40))
+    result = check_for_publishing(dates, period, NOW)
+    assert result.errors == {"questions_close_at": ["Questions must close before the deadline for bids."]}

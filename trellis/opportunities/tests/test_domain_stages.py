@@ -162,3 +162,16 @@ def test_who_goes_on_is_chosen_among_the_opened_bidders_with_a_reason_for_the_re
     stranger = stages.check_choice(submitted={1}, wanted=[1, 9], message="", opened=True)
     assert stranger.problems["participants"] == ["Choose only providers that submitted to this stage."]
     assert stages.check_choice(submitted={1}, wanted=["x"], message="", opened=True).problems["participants"]
+
+
+def test_questions_closing_now_or_earlier_are_refused():
+    past = stages.invitation_errors(
+        Stage.FINAL_TENDER, closes_at=NOW + timedelta(days=10), questions_close_at=NOW, now=NOW
+    )
+    assert past == {"questions_close_at": ["Questions must close in the future."]}
+
+
+def test_a_message_to_those_not_going_on_has_a_length_limit():
+    long = stages.check_choice(submitted={1, 2}, wanted=[1], message="x" * 5001, opened=True)
+    assert long.problems == {"message": ["Keep the message to 5,000 characters or fewer."]}
+    assert stages.check_choice(submitted={1, 2}, wanted=[1], message="x" * 5000, opened=True).problems == {}

@@ -56,10 +56,8 @@ def income_band(annual_income: Decimal | int | None) -> IncomeBand:
     income = Decimal(annual_income)
     if income < 0:
         raise ValueError("Annual income cannot be negative.")
-    for info in BANDS:
-        if info.upper is None or income < info.upper:
-            return info.band
-    raise AssertionError("unreachable: the last band is open-ended")
+    # The last band is open-ended, so one band always fits.
+    return next(info.band for info in BANDS if info.upper is None or income < info.upper)
 
 
 def is_small_or_local_size(band: IncomeBand) -> bool:

@@ -5,7 +5,7 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
+import time_machine
 from openpyxl import load_workbook
 
 from trellis.core.models import AuditEvent
@@ -14,6 +14,9 @@ from trellis.organisations.selectors import DirectoryFilters, search, with_listi
 from trellis.organisations.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+#: The server's clock for the tests that read the date in a file name: half past midnight on 1 June 2026 in London,
+#: still 31 May in UTC. The file is named by the date in London.
+AFTER_MIDNIGHT = time_machine.travel("2026-05-31T23:30:00+00:00", tick=False)
 
 CSV_URL = "/directory/export.csv"
 XLSX_URL = "/directory/export.xlsx"
@@ -89,13 +92,13 @@ def listing(wards):
 
 
 class TestCsv:
+    @AFTER_MIDNIGHT
     def test_anyone_can_download_the_filtered_list_with_public_columns_only(self, client, listing):
         response = client.get(CSV_URL, {"band": "micro"})
         assert response.status_code == 200
         assert response.streaming
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        today = timezone.localdate().isoformat()
-        assert response["Content-Disposition"] == f'attachment; filename="northbridge-directory-{today}.csv"'
+        assert response["Content-Disposition"] == 'attachment; filename="northbridge-directory-2026-06-01.csv"'
         rows = read_csv(response)
         assert list(rows[0]) == PUBLIC_HEADER
         # Every matching row, not just a page of 20.
@@ -163,12 +166,12 @@ class TestCsv:
 
 
 class TestXlsx:
+    @AFTER_MIDNIGHT
     def test_parses_back_with_the_filtered_rows(self, client, listing):
         response = client.get(XLSX_URL, {"band": "micro", "local": "1"})
         assert response.status_code == 200
         assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
-        today = timezone.localdate().isoformat()
-        assert response["Content-Disposition"] == f'attachment; filename="northbridge-directory-{today}.xlsx"'
+        assert response["Content-Disposition"] == 'attachment; filename="northbridge-directory-2026-06-01.xlsx"'
         rows = read_xlsx(response)
         assert len(rows) == 31
         assert list(rows[0]) == PUBLIC_HEADER

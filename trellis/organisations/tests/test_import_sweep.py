@@ -3,10 +3,10 @@ the scheduled sweep, and whoever started them is told; imports still within thei
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from trellis.core.models import AuditEvent, Notification
 from trellis.organisations import importing
@@ -14,7 +14,14 @@ from trellis.organisations.models import ImportJob, ImportStatus
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
+NOW = datetime(2026, 5, 18, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """One clock per test: the server's time is NOW (the scheduled task reads it itself)."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def job(commissioner, status: str, *, started: timedelta | None = None, queued: timedelta | None = None):
@@ -61,4 +68,5 @@ def test_the_sweep_runs_as_a_scheduled_task(commissioner):
     from trellis.organisations import tasks
 
     job(commissioner, ImportStatus.RUNNING, started=timedelta(hours=5))
+    job(commissioner, ImportStatus.RUNNING, started=timedelta(minutes=30))
     assert tasks.sweep_stalled_imports.call_local() == 1

@@ -1,7 +1,7 @@
 """The search index stays in step with the directory, counts what search() lists, and both page plans agree."""
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from trellis.organisations import search_index
 from trellis.organisations.models import Organisation
@@ -20,7 +20,10 @@ def assert_index_matches_the_directory() -> None:
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
             # FTS5 compares every entry with the content it was built from, and fails on any difference.
-            cur.execute("INSERT INTO organisations_fts(organisations_fts, rank) VALUES ('integrity-check', 1)")
+            try:
+                cur.execute("INSERT INTO organisations_fts(organisations_fts, rank) VALUES ('integrity-check', 1)")
+            except DatabaseError as error:
+                raise AssertionError(f"the full-text index does not match the directory: {error}") from error
         else:
             cur.execute(
                 """SELECT count(*) FROM organisations_organisation o
@@ -159,5 +162,5 @@ def test_the_consistency_check_itself_notices_a_stale_index(org):
                 "UPDATE organisations_search SET document = to_tsvector('simple', 'stale') WHERE organisation_id = %s",
                 [org.pk],
             )
-    with pytest.raises(Exception):
+    with pytest.raises(AssertionError):
         assert_index_matches_the_directory()

@@ -262,3 +262,21 @@ def test_an_unchanged_chart_is_not_sent_again_but_a_changed_one_is(client, secto
 def test_an_unknown_chart_is_404(client, sector):
     assert client.get("/places/northbridge/profile/pie.svg").status_code == 404
     assert client.get("/places/northbridge/profile/..%2Fsize.svg").status_code == 404
+
+
+def test_alt_text_with_one_group_names_no_next_one():
+    rows = [Row("Small", 4, "100%"), Row("Micro", 0, "0%")]
+    assert alt_text("size", rows, 4) == (
+        "Bar chart of 4 organisations by size. The largest group is Small: 4 (100%). 1 group has none. "
+        "The table gives every figure."
+    )
+
+
+@pytest.mark.django_db
+def test_when_everyone_has_said_their_services_and_wards_no_note_says_otherwise(sector):
+    profile = {**selectors.sector_profile(place=sector), "no_service_types": 0, "no_wards": 0}
+    built = {s.key: s for s in sections(profile, "Northbridge")}
+    for key in ("services", "wards"):
+        assert not any("not said" in note for note in built[key].notes), key
+    complete = {s.key: s for s in sections(selectors.sector_profile(place=sector), "Northbridge")}
+    assert any("not said" in note for note in complete["wards"].notes)

@@ -249,3 +249,32 @@ class TestCheckDocumentUpload:
         assert "smaller than 2 MB" in check_document_upload(big, "", max_bytes=2 * 1024 * 1024).errors["file"][0]
         fake = check_document_upload(self._file("report.pdf", b"MZ\x90\x00 not a pdf"), "t" * 201, max_bytes=1000)
         assert set(fake.errors) == {"file", "title"} and fake.file_type is None
+
+    def test_a_stream_that_cannot_seek_is_read_from_where_it_is(self):
+        from trellis.organisations.domain.uploads import check_document_upload
+
+        class Stream:
+            """An upload read once, front to back (no ``seek``), with no size given."""
+
+            name = "plan.pdf"
+
+            def __init__(self, content: bytes):
+                self.content = content
+
+            def read(self, limit: int) -> bytes:
+                return self.content[:limit]
+
+        checked = check_document_upload(Stream(PDF), "Delivery plan", max_bytes=1000)
+        assert checked.errors == {} and checked.file_type.extension == "pdf" and checked.content == PDF
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"PK\x03\x04 a zip file cut short", "zip"),  # a zip signature with no readable members is still a zip
+        ("name,town\nCafé Ukraïna,Northbridge\n".encode("cp1252"), "csv"),  # a Windows spreadsheet export
+        (b"name,town\n\x81\x8d\x8f\x90\x9d\n", None),  # bytes that are text in neither UTF-8 nor Windows-1252
+    ],
+)
+def test_sniff_reads_damaged_zips_and_windows_text(content, kind):
+    assert sniff(content) == kind

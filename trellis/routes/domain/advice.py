@@ -43,10 +43,6 @@ class Advice:
         return self.options[0]
 
     @property
-    def suitable_options(self) -> tuple[RouteOption, ...]:
-        return tuple(o for o in self.options if o.suitable)
-
-    @property
     def starts_on(self) -> date | None:
         """When the contract, grant or service starts on the draft timeline."""
         return self.timeline[-1].ends if self.timeline else None

@@ -7,6 +7,7 @@ meets the commitment (``ok``) or needs attention.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,12 +37,7 @@ def _months_before(day: date, months: int) -> date:
     year, month = divmod(month_index, 12)
     month += 1
     # clamp the day to the end of a shorter month
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def compact_checks(route: Route, facts: Facts, *, service_starts: date | None = None) -> tuple[CompactCheck, ...]:

@@ -139,7 +139,7 @@ class CostAssumptions:
     rows = _RowsAccessor()
 
     def __post_init__(self) -> None:
-        _validate({row.key: row.value for row in self.entries}, complete=True)
+        _validate({row.key: row.value for row in self.entries})
 
     @cached_property
     def values(self) -> dict[str, Decimal]:
@@ -192,16 +192,13 @@ class CostAssumptions:
         if errors:
             raise AssumptionsInvalid(errors)
         merged = base.values | overrides
-        _validate(merged, complete=True)
+        _validate(merged)
         return cls(
             tuple(
                 CostAssumptionRow(row.key, merged[row.key], row.unit, row.assumption, row.source)
                 for row in base.entries
             )
         )
-
-    def to_dict(self) -> dict[str, float]:
-        return {row.key: float(row.value) for row in self.entries}
 
 
 def _pair(row: Any) -> tuple[str, Any]:
@@ -213,7 +210,8 @@ def _pair(row: Any) -> tuple[str, Any]:
     return key, value
 
 
-def _validate(values: Mapping[str, Decimal], *, complete: bool) -> None:
+def _validate(values: Mapping[str, Decimal]) -> None:
+    """Every assumption Trellis uses, each possible, and each mix adding up to 1."""
     errors: dict[str, list[str]] = {}
     for key, value in values.items():
         if key not in KNOWN_KEYS:
@@ -224,14 +222,13 @@ def _validate(values: Mapping[str, Decimal], *, complete: bool) -> None:
             errors.setdefault(key, []).append("This is a share: give a number from 0 to 1.")
         elif _whole_key(key) and value != value.to_integral_value():
             errors.setdefault(key, []).append("Give a whole number of bids.")
-    if complete:
-        for key in KNOWN_KEYS:
-            if key not in values:
-                errors.setdefault(key, []).append("This assumption is missing.")
-        for group, bands in MIX_GROUPS.items():
-            keys = [f"mix.{group}.{b}" for b in bands]
-            if all(k in values for k in keys) and sum(values[k] for k in keys) != 1:
-                errors.setdefault(keys[0], []).append(f"The shares {', '.join(keys)} must add up to 1.")
+    for key in KNOWN_KEYS:
+        if key not in values:
+            errors.setdefault(key, []).append("This assumption is missing.")
+    for group, bands in MIX_GROUPS.items():
+        keys = [f"mix.{group}.{b}" for b in bands]
+        if all(k in values for k in keys) and sum(values[k] for k in keys) != 1:
+            errors.setdefault(keys[0], []).append(f"The shares {', '.join(keys)} must add up to 1.")
     if errors:
         raise AssumptionsInvalid(errors)
 

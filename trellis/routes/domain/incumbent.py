@@ -144,10 +144,6 @@ class IncumbentAssessment:
     conditions: tuple[str, ...]
     source: str
 
-    @property
-    def makes_negotiation_persuasive(self) -> bool:
-        return self.verdict == Verdict.PERSUASIVE
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,

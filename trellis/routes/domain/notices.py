@@ -270,7 +270,7 @@ def notices_for(route: Route, ctx: Context) -> tuple[Notice, ...]:
             _uk7(ctx),
         ]
         notices += _management_notices(ctx)
-    elif form in (Form.BELOW_ADVERTISED, Form.BELOW_CLOSED):
+    else:  # below the threshold, advertised or not: every other form is handled above
         if ctx.notifiable and form == Form.BELOW_ADVERTISED:
             notices.append(
                 Notice(
@@ -386,12 +386,11 @@ def standstill_for(route: Route, ctx: Context) -> StandstillRule:
         return StandstillRule(False, None, None, "", sources.PA_S51_LIGHT_TOUCH)
     if form == Form.DIRECT and ctx.facts.direct_award_justification in ("extreme_urgency", "user_choice"):
         return StandstillRule(False, None, None, "", sources.PA_S51_UNVERIFIED)
-    if form in (Form.COMPETITIVE, Form.DIRECT):
-        return StandstillRule(
-            True,
-            STANDSTILL_WORKING_DAYS,
-            None,
-            "the day the contract award notice is published (day one if it is a working day)",
-            sources.PA_S51,
-        )
-    return StandstillRule(False, None, None, "", sources.PA_S51)
+    # A competitive procedure or a direct award: every other form is handled above.
+    return StandstillRule(
+        True,
+        STANDSTILL_WORKING_DAYS,
+        None,
+        "the day the contract award notice is published (day one if it is a working day)",
+        sources.PA_S51,
+    )

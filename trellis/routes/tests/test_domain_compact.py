@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from trellis.routes.domain import Facts, Route, advise, compact_checks
+from trellis.routes.domain import Facts, Route, advise, compact, compact_checks
 
 BASE = {
     "purpose": "fund_own_activity",
@@ -76,3 +76,17 @@ def test_the_advice_carries_the_checks_for_the_recommended_route():
     assert advice.recommended == "grant_three_year"
     keys = [c["check"] for c in advice.to_dict()["compact_checks"]]
     assert keys[:4] == ["three_year_funding", "full_cost_recovery", "notice_before_ending", "consultation_12_weeks"]
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 5, 18), 3, date(2026, 2, 18)),
+        (date(2026, 3, 31), 1, date(2026, 2, 28)),  # no 31 February: the end of the month
+        (date(2028, 3, 31), 1, date(2028, 2, 29)),  # a leap year
+        (date(2026, 7, 31), 1, date(2026, 6, 30)),
+        (date(2026, 1, 15), 2, date(2025, 11, 15)),  # back across the new year
+    ],
+)
+def test_months_before_keeps_the_day_or_the_end_of_a_shorter_month(day, months, expected):
+    assert compact._months_before(day, months) == expected

@@ -206,3 +206,39 @@ def test_each_two_way_mix_share_has_one_partner():
     assert mix_partner("mix.other.micro") is None
     assert mix_partner("mix.nowhere.micro") is None
     assert mix_partner("bid_cost_gbp.micro") is None
+
+
+def _table(tmp_path, rows: list[tuple[str, str]]):
+    path = tmp_path / "costs.csv"
+    with COSTS_CSV.open(newline="", encoding="utf-8") as handle:
+        defaults = list(csv.DictReader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["key", "value", "unit", "assumption", "source"])
+        writer.writeheader()
+        for key, value in rows:
+            writer.writerow({"key": key, "value": value, "unit": "", "assumption": "a", "source": "s"})
+        for row in defaults[len(rows) :]:
+            writer.writerow(row)
+    return path, defaults
+
+
+def test_a_table_value_that_is_not_a_number_is_named_by_its_key(tmp_path):
+    path, _ = _table(tmp_path, [("authority_day_rate_gbp", "three hundred")])
+    with pytest.raises(AssumptionsInvalid) as failure:
+        CostAssumptions.read_csv(path)
+    assert failure.value.errors == {"authority_day_rate_gbp": ["The value is not a number."]}
+
+
+def test_a_table_with_an_unknown_key_in_place_of_a_known_one_names_both(tmp_path):
+    path, defaults = _table(tmp_path, [("tea_and_biscuits_gbp", "12")])
+    with pytest.raises(AssumptionsInvalid) as failure:
+        CostAssumptions.read_csv(path)
+    assert failure.value.errors == {
+        "tea_and_biscuits_gbp": ["'tea_and_biscuits_gbp' is not a cost assumption Trellis uses."],
+        defaults[0]["key"]: ["This assumption is missing."],
+    }
+
+
+def test_rows_may_be_mappings_with_a_key_and_a_value():
+    assumptions = CostAssumptions.from_rows([{"key": "authority_day_rate_gbp", "value": "350"}])
+    assert assumptions.values["authority_day_rate_gbp"] == Decimal("350")

@@ -154,3 +154,15 @@ def test_not_a_mapping():
 def test_small_or_local_share():
     assert Facts.from_dict(GOOD).small_or_local_share == Decimal(4) / Decimal(6)
     assert Facts.from_dict({**GOOD, "capable_providers": 0, "capable_small_or_local": 0}).small_or_local_share is None
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_an_optional_fact_given_empty_takes_its_default(empty):
+    facts = Facts.from_dict({**GOOD, "incumbent_scenario": empty, "wards": None, "service_types": None})
+    assert facts.incumbent_scenario == 0
+    assert facts.wards == () and facts.service_types == ()
+
+
+@pytest.mark.parametrize("value", [True, False, 2.5, "3 years"])
+def test_a_whole_number_fact_refuses_booleans_fractions_and_words(value):
+    assert errors_for(duration_months=value) == {"duration_months": ["Enter a whole number."]}

@@ -304,3 +304,10 @@ def test_money_in_json_has_at_most_two_decimal_places():
             value = cost[key]
             assert isinstance(value, int | float)
             assert round(value, 2) == value
+
+
+@pytest.mark.parametrize(("risk", "discussed"), [("high", True), ("medium", False), ("low", False)])
+def test_a_light_touch_process_counts_room_to_discuss_high_risk_in_its_favour(risk, discussed):
+    option = advice_for(service_category="light_touch", risk=risk).option("light_touch_flexible")
+    reasons = [(r.text, r.for_) for r in option.reasons]
+    assert (("High risk can be discussed with bidders and shared sensibly.", True) in reasons) is discussed

@@ -186,3 +186,26 @@ def test_a_table_row_without_a_source_is_rejected(tmp_path):
     )
     with pytest.raises(ValueError, match="no source"):
         read_threshold_table(path)
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("2026-13-01,PA2023,any,works,5193000,yes,Cabinet Office", "month must be in 1..12"),
+        ("2026-01-01,PA2023,any,works,five million,yes,Cabinet Office", "ConversionSyntax"),
+    ],
+)
+def test_a_table_row_that_cannot_be_read_is_named_with_its_row_number(tmp_path, row, problem):
+    path = tmp_path / "thresholds.csv"
+    header = "effective_from,regime,authority_class,category,threshold_gbp,vat_included,source\n"
+    path.write_text(header + "2026-01-01,PA2023,any,works,5193000,yes,Cabinet Office\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"thresholds\.csv row 3 is not valid: ") as failure:
+        read_threshold_table(path)
+    assert problem in str(failure.value)
+
+
+def test_a_table_without_a_column_is_refused(tmp_path):
+    path = tmp_path / "thresholds.csv"
+    path.write_text("effective_from,regime\n2026-01-01,PA2023\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="row 2 is not valid: 'authority_class'"):
+        read_threshold_table(path)
