@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from trellis.core.domain.roles import Role
 from trellis.core.models import AuditEvent, Membership, Notification, Person
@@ -85,3 +86,38 @@ def test_accounts_lists_one_person_per_role():
     accounts = loader.accounts()
     assert len(accounts) == len(Role)
     assert len({a[0] for a in accounts}) == len(Role)
+
+
+def test_demo_accounts_prints_a_sign_in_for_every_role(capsys, settings):
+    call_command("demo", "accounts")
+    out = capsys.readouterr().out
+    assert f"(password for all: {settings.TRELLIS_DEMO_PASSWORD})" in out
+    for role, name, email, org in loader.accounts():
+        assert f"{role:<22} {email:<48} {name} — {org}" in out
+
+
+def test_a_person_whose_organisation_is_missing_is_loaded_without_the_role_and_said(demo_db, monkeypatch, capsys):
+    data = loader.demo_data()
+    data["people"].append(
+        {
+            "name": "Morag Lindsay",
+            "email": "morag.lindsay@example.org",
+            "roles": [{"organisation": "GB-CHC-0000000", "role": "provider_admin"}],
+        }
+    )
+    monkeypatch.setattr(loader, "demo_data", lambda: data)
+    call_command("demo", "load")  # onto the loaded demo: only the new person is missing
+    captured = capsys.readouterr()
+    assert "skipped: morag.lindsay@example.org: no organisation GB-CHC-0000000" in captured.err
+    person = Person.objects.get(email="morag.lindsay@example.org")
+    assert not Membership.objects.filter(person=person).exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_the_services_refuse_stops_the_load_with_its_reason(monkeypatch):
+    data = loader.demo_data()
+    data["place"] = {**data["place"], "gss_code": "not-a-code"}
+    monkeypatch.setattr(loader, "demo_data", lambda: data)
+    with pytest.raises(CommandError, match="The demo data is not valid: A GSS code is a letter"):
+        call_command("demo", "load")
+    assert not Place.objects.exists() and not Organisation.objects.exists() and not AuditEvent.objects.exists()
