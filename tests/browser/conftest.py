@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import ROOT
+from tests.browser.helpers import AXE_JS, ROOT
 
 RESULTS_DIR = ROOT / "test-results"
 CHROMIUM_ARGS = [
@@ -47,6 +47,23 @@ def chromium_path() -> str:
     return path
 
 
+def _static_files_handler():
+    """Django's static files handler, with the caching header WhiteNoise sends in production.
+
+    Without it every page of a journey fetched the style sheet and scripts again in full (Django's
+    development handler sends no Cache-Control); WhiteNoise serves them with `max-age=60`
+    (its default when DEBUG is off), so a browser keeps them from one page to the next."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    class CachedStaticFilesHandler(StaticFilesHandler):
+        def serve(self, request):
+            response = super().serve(request)
+            response.headers["Cache-Control"] = "max-age=60, public"
+            return response
+
+    return CachedStaticFilesHandler
+
+
 @pytest.fixture(scope="session")
 def live_server(request):
     """pytest-django's live server, started with a MEDIA_URL string: Django's test server mounts a
@@ -57,7 +74,9 @@ def live_server(request):
 
     address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
     with override_settings(MEDIA_URL="/no-direct-uploads/"):
-        server = LiveServer(address)
+        server = LiveServer(address, start=False)
+        server.thread.static_handler = _static_files_handler()
+        server.start()
     yield server
     server.stop()
 
@@ -131,6 +150,7 @@ def page(request, browser, live_server):
         accept_downloads=True,
     )
     context.set_default_timeout(15_000)
+    context.add_init_script(path=str(AXE_JS))
     tab = context.new_page()
     yield tab
     failed = getattr(request.node, "report_call", None)

@@ -4,10 +4,15 @@
 axe-core (WCAG 2.0/2.1/2.2 A and AA rules), a check axe only leaves "for review" (hints, errors
 and labels point at elements that exist) and the house rules (one <h1>, a <title>). A failure
 lists each violation with its rule, impact, help text and the elements hit.
+
+axe is put into every page by the browser context (an init script, once per test rather than once per
+page), and a document axe has already passed in this process (the sign-in page, say) is not run again:
+the same document, focus and viewport give the same result.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -29,7 +34,19 @@ BROKEN_REFERENCES = """() => {
   }
   return broken;
 }"""
+#: What axe's result depends on: the document (less its CSRF tokens, which change on every page), the focused
+#: element and the viewport (the style sheets are the same all session). Passing documents are remembered.
+PAGE_KEY = """() => {
+  const html = document.documentElement.outerHTML.replace(/(name="csrfmiddlewaretoken" value=")[^"]*"/g, '$1"');
+  const active = document.activeElement;
+  const focus = active ? `${active.tagName}#${active.id}[${active.getAttribute('name') || ''}]` : '';
+  return `${document.URL} ${window.innerWidth}x${window.innerHeight} ${focus}\n${html}`;
+}"""
 AXE_RUN = "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+
+
+#: Keys (PAGE_KEY) of documents axe has passed in this test process: the same document is not checked twice.
+_PASSED_AXE: set[str] = set()
 
 
 class AccessibilityError(AssertionError):
@@ -54,12 +71,15 @@ def check_a11y(page: Page) -> None:
     page.wait_for_load_state("load")
     if not AXE_JS.exists():
         raise AssertionError(f"axe-core is missing ({AXE_JS.relative_to(ROOT)}): run `make setup` (npm install).")
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
-    results = page.evaluate(AXE_RUN, AXE_TAGS)
-    problems = results["violations"]
-    if problems:
-        raise AccessibilityError(format_violations(page.url, problems))
+    key = hashlib.sha256(page.evaluate(PAGE_KEY).encode()).hexdigest()
+    if key not in _PASSED_AXE:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        results = page.evaluate(AXE_RUN, AXE_TAGS)
+        problems = results["violations"]
+        if problems:
+            raise AccessibilityError(format_violations(page.url, problems))
+        _PASSED_AXE.add(key)
     broken = page.evaluate(BROKEN_REFERENCES)
     assert not broken, f"{page.url} refers to elements that do not exist: " + "; ".join(broken)
     headings = page.locator("h1").count()
