@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from trellis.routes.domain import TimeLimit
+from trellis.routes.domain import TENDERING_PERIOD, TimeLimit
 from trellis.routes.domain import sources as route_sources
 
 from .kinds import Kind
@@ -119,9 +119,9 @@ def minimum_period(
     (Procurement Act 2023 s.54) applies where it is longer than the kind's own minimum."""
     rule = MINIMUM_PERIODS[Kind(kind)]
     base = PeriodPart(rule.days, rule.rule, rule.source)
-    statutory = [t for t in route_limits if t.source == route_sources.PA_S54]
-    longest = max(statutory, key=lambda t: t.days, default=None)
-    if longest is not None and longest.days > base.days:
+    statutory = [t for t in route_limits if t.code == TENDERING_PERIOD and t.days is not None]
+    longest = max(statutory, key=lambda t: t.days or 0, default=None)
+    if longest is not None and longest.days is not None and longest.days > base.days:
         base = PeriodPart(longest.days, longest.stage, longest.source)
     parts = [base]
     if consortium_bids_invited:

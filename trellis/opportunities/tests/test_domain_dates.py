@@ -17,7 +17,7 @@ from trellis.opportunities.domain.dates import (
     minimum_period,
 )
 from trellis.opportunities.domain.kinds import Kind
-from trellis.routes.domain import TimeLimit
+from trellis.routes.domain import TENDERING_PERIOD, TimeLimit
 from trellis.routes.domain import sources as route_sources
 
 LONDON = ZoneInfo("Europe/London")
@@ -59,14 +59,18 @@ def test_consortium_bids_add_two_weeks_with_the_seed_cited(kind):
 
 
 def test_the_route_s_statutory_period_applies_when_longer():
-    longer = TimeLimit("Minimum tendering period (documents not with the notice)", 30, route_sources.PA_S54)
-    shorter_uk3 = TimeLimit("After a planned procurement notice", 10, route_sources.PA_S54_UK3)
-    unrelated = TimeLimit("Contract termination notice", 30, route_sources.PA_S80)
-    period = minimum_period(Kind.OPEN_TENDER, consortium_bids_invited=False, route_limits=[longer, shorter_uk3])
+    longer = TimeLimit("Minimum tendering period (documents not with the notice)", 30, "s.54", TENDERING_PERIOD)
+    shorter_uk3 = TimeLimit("After a planned procurement notice", 10, "s.54", "tendering_period_uk3")
+    unrelated = TimeLimit("Contract termination notice", 30, "s.80", "termination_notice")
+    no_minimum = TimeLimit("Light touch: no minimum", None, "s.54", TENDERING_PERIOD)
+    period = minimum_period(
+        Kind.OPEN_TENDER, consortium_bids_invited=False, route_limits=[longer, shorter_uk3, no_minimum]
+    )
     assert period.days == 30 and period.parts[0].rule == longer.stage
     # a shorter or unrelated limit does not lower or change the kind's minimum
     assert minimum_period(Kind.GRANT_ROUND, consortium_bids_invited=False, route_limits=[unrelated]).days == 28
-    same = TimeLimit("Minimum tendering period", 25, route_sources.PA_S54)
+    # the limit is known by its code, not by the wording of its source
+    same = TimeLimit("Minimum tendering period", 25, route_sources.PA_S80, TENDERING_PERIOD)
     assert minimum_period(Kind.OPEN_TENDER, consortium_bids_invited=True, route_limits=[same]).days == 39
 
 

@@ -190,7 +190,9 @@ def test_the_route_s_time_limits_are_read_from_the_decision(procurement_officer,
         actor=procurement_officer, place=place, title="Befriending", kind="open_tender", from_decision=decision
     )
     limits = selectors.route_time_limits(opportunity)
-    assert any(limit.days == 25 for limit in limits)
+    # a light touch contract: the Act sets no minimum tendering period, so the kind's own 25 days stand
+    assert any(limit.code == "tendering_period_light_touch" and limit.days is None for limit in limits)
+    assert not any(limit.code == "tendering_period" for limit in limits)
     assert selectors.minimum_period(opportunity).days == 25
 
 

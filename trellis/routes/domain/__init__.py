@@ -32,7 +32,7 @@ from .facts import (
 )
 from .incumbent import SCENARIOS, IncumbentAssessment, Verdict, assess_incumbent
 from .justifications import DIRECT_AWARD_JUSTIFICATIONS, Justification
-from .notices import Notice, StandstillRule, TimeLimit
+from .notices import TENDERING_PERIOD, Notice, StandstillRule, TimeLimit
 from .routes import Reason, RouteOption
 from .thresholds import Regime, ThresholdCheck, ThresholdUnknown, threshold_check
 from .timeline import TimelineStage
@@ -44,6 +44,7 @@ __all__ = [
     "DIRECT_AWARD_JUSTIFICATIONS",
     "ROUTES",
     "SCENARIOS",
+    "TENDERING_PERIOD",
     "Advice",
     "AssumptionsInvalid",
     "AuthorityClass",

@@ -1,9 +1,14 @@
 """A draft timeline for a route, stage by stage, from the procurement start date to the contract or grant start.
 
 The stages and their weeks are rows of `trellis/routes/data/timeline_stages.csv` (plan, step, stage, weeks,
-kind, condition, source). Tendered plans follow the partnering report's Appendix B action plan; negotiated
-partnering is shorter (§4.4.2); grants are shorter still. Weeks are planning assumptions except where the law
-sets a minimum (tendering period) or a fixed period (standstill, computed in working days).
+kind, condition, regime, notices, source). Tendered plans follow the partnering report's Appendix B action plan;
+negotiated partnering is shorter (§4.4.2); grants are shorter still. Weeks are planning assumptions except where
+the law sets a minimum (tendering period) or a fixed period (standstill, from the regime table).
+
+A stage is in the timeline when its condition holds (the words of `regimes.CONDITIONS`, or ``incumbent``,
+``consult`` and ``standstill``; ``!word`` for "not"), its regime is empty or the route's, and every notice it
+names is one the regime table gives the route: so the timeline never names a notice the notice list leaves out,
+and a Public Contracts Regulations 2015 procurement is never shown Procurement Act notices.
 
 Each stage starts the day after the previous one ends; a stage of w weeks ends 7·w − 1 days after it starts.
 """
@@ -21,7 +26,9 @@ from typing import Any
 from .calendar import nth_working_day_from, working_days_after
 from .catalogue import Route
 from .context import Context
-from .notices import StandstillRule, standstill_for
+from .notices import StandstillRule, notices_for, standstill_for
+from .regimes import CONDITIONS, process_for
+from .thresholds import Regime
 
 TIMELINE_CSV = Path(__file__).resolve().parent.parent / "data" / "timeline_stages.csv"
 ONE_DAY = timedelta(days=1)
@@ -43,7 +50,8 @@ ROUTE_PLAN: dict[Route, str] = {
     Route.GRANT_THREE_YEAR: "grant_single",
     Route.IN_HOUSE: "in_house",
 }
-CONDITIONS = ("", "incumbent", "consult", "above", "standstill")
+TIMELINE_CONDITIONS = ("incumbent", "consult", "standstill")
+REGIMES = ("", str(Regime.PA2023), str(Regime.PCR2015), str(Regime.PSR))
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,9 @@ class StageRow:
     stage: str
     weeks: Decimal
     kind: str  # weeks, standstill or milestone
-    condition: str
+    condition: tuple[str, ...]
+    regime: str
+    notices: tuple[str, ...]
     source: str
 
 
@@ -90,11 +100,18 @@ def read_stage_table(path: Path = TIMELINE_CSV) -> tuple[StageRow, ...]:
                 stage=row["stage"],
                 weeks=Decimal(row["weeks"]),
                 kind=row["kind"],
-                condition=row["condition"],
+                condition=tuple(row["condition"].split()),
+                regime=row["regime"],
+                notices=tuple(row["notices"].split()),
                 source=row["source"],
             )
-            if stage.kind not in ("weeks", "standstill", "milestone") or stage.condition not in CONDITIONS:
+            known = (*TIMELINE_CONDITIONS, *CONDITIONS)
+            if stage.kind not in ("weeks", "standstill", "milestone") or any(
+                word.lstrip("!") not in known for word in stage.condition
+            ):
                 raise ValueError(f"{path.name} row {number}: unknown kind or condition.")
+            if stage.regime not in REGIMES:
+                raise ValueError(f"{path.name} row {number}: unknown regime '{stage.regime}'.")
             if stage.weeks < 0:
                 raise ValueError(f"{path.name} row {number}: weeks cannot be negative.")
             rows.append(stage)
@@ -108,22 +125,33 @@ def stage_table() -> tuple[StageRow, ...]:
 
 def plan_for(route: Route, ctx: Context) -> str:
     plan = ROUTE_PLAN[route]
-    if plan in ("open", "tendered") and not ctx.above and not ctx.is_psr:
+    contract = plan not in ("grant_round", "participatory", "grant_single", "in_house")
+    if contract and ctx.is_psr and route != Route.FRAMEWORK_CALL_OFF:
+        return "psr"
+    if plan in ("open", "tendered") and not ctx.above:
         return "below_advertised"
     return plan
 
 
-def _applies(row: StageRow, route: Route, ctx: Context, rule: StandstillRule) -> bool:
+def _word_holds(word: str, route: Route, ctx: Context, rule: StandstillRule) -> bool:
+    if word.startswith("!"):
+        return not _word_holds(word[1:], route, ctx, rule)
     incumbent = ctx.facts.incumbent_scenario > 0
-    if row.condition == "incumbent":
+    if word == "incumbent":
         return incumbent
-    if row.condition == "consult":
+    if word == "consult":
         return incumbent and route != Route.NEGOTIATED_PARTNERING
-    if row.condition == "above":
-        return ctx.above
-    if row.condition == "standstill":
+    if word == "standstill":
         return rule.required
-    return True
+    return CONDITIONS[word](route, ctx)
+
+
+def _applies(row: StageRow, route: Route, ctx: Context, rule: StandstillRule, notices: frozenset[str]) -> bool:
+    if row.regime and row.regime != process_for(route, ctx)[0]:
+        return False
+    if not notices.issuperset(row.notices):
+        return False
+    return all(_word_holds(word, route, ctx, rule) for word in row.condition)
 
 
 def _standstill_end(published: date, rule: StandstillRule) -> date:
@@ -138,13 +166,14 @@ def _standstill_end(published: date, rule: StandstillRule) -> date:
 def build_timeline(route: Route, ctx: Context) -> tuple[TimelineStage, ...]:
     plan = plan_for(route, ctx)
     rule = standstill_for(route, ctx)
+    notices = frozenset(n.code for n in notices_for(route, ctx))
     rows = [r for r in stage_table() if r.plan == "common"] + sorted(
         (r for r in stage_table() if r.plan == plan), key=lambda r: r.step
     )
     stages: list[TimelineStage] = []
     cursor = ctx.facts.procurement_start
     for row in rows:
-        if not _applies(row, route, ctx, rule):
+        if not _applies(row, route, ctx, rule, notices):
             continue
         if row.kind == "milestone":
             stages.append(TimelineStage(row.stage, cursor, cursor, Decimal(0), row.source))

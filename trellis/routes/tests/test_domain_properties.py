@@ -3,6 +3,7 @@ ranks are a permutation with suitable routes first, and competing costs more (ne
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -19,7 +20,10 @@ from trellis.routes.domain import (
     competing_cost,
     cost_of_competing,
 )
+from trellis.routes.domain.context import build_context
 from trellis.routes.domain.costs import PROCESSES, ROUTE_PROCESS
+from trellis.routes.domain.notices import notices_for, standstill_for
+from trellis.routes.domain.timeline import build_timeline
 
 
 @st.composite
@@ -145,3 +149,28 @@ def test_more_capable_providers_never_make_competing_cheaper(f, extra):
         before = cost_of_competing(route, f, DEFAULT_COST_ASSUMPTIONS)
         after = cost_of_competing(route, bigger, DEFAULT_COST_ASSUMPTIONS)
         assert after.total_gbp >= before.total_gbp, route
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts())
+def test_every_route_s_timeline_names_only_notices_its_notice_list_gives(f):
+    """The timeline and the notices read the same regime rows: no stage names a notice the list leaves out, and a
+    standstill stage appears exactly when the standstill is required."""
+    ctx = build_context(f)
+    for route in Route:
+        codes = {n.code for n in notices_for(route, ctx)}
+        timeline = build_timeline(route, ctx)
+        for stage in timeline:
+            named = set(re.findall(r"\b(?:UK\d+|PSR-[A-Z]+|PCR-[A-Z]+)\b", stage.stage))
+            assert named <= codes, (route, stage.stage, codes)
+        has_standstill = any(s.stage.startswith("Standstill") for s in timeline)
+        assert has_standstill == standstill_for(route, ctx).required, route
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts())
+def test_the_recommended_route_is_never_one_the_advisor_blocks(f):
+    advice = advise(f)
+    best = advice.options[0]
+    assert best.suitable and not any(r.blocking for r in best.reasons)
+    assert all(any(r.blocking for r in o.reasons) for o in advice.options if not o.suitable)

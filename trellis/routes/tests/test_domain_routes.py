@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -214,7 +215,10 @@ def test_direct_award_notices():
         capable_providers=1,
         capable_small_or_local=0,
     ).option("direct_award")
-    assert "UK6" not in user_choice.notices and "UK5" in user_choice.notices
+    # a user choice contract needs no transparency notice (s.44(3)), contract award notice (s.50(6)(b)) or
+    # contract details notice (s.53(6)(b)), and so has no standstill
+    assert not {"UK5", "UK6", "UK7"} & set(user_choice.notices)
+    assert not user_choice.standstill_required
 
 
 @pytest.mark.parametrize(
@@ -231,8 +235,10 @@ def test_below_threshold_notices_at_the_notifiable_line(value, codes):
 def test_pcr_procurements_get_pcr_notices_and_a_ten_day_standstill():
     advice = advice_for(procurement_start="2024-06-01")
     assert advice.regime == "PCR2015"
-    assert advice.notices[0].code == "PCR"
+    assert [n.code for n in advice.notices][:4] == ["PCR-CN", "PCR-CF", "PCR-ADN", "PCR-CAN"]
+    assert not any(n.code.startswith("UK") for n in advice.notices)
     assert advice.standstill.required and advice.standstill.calendar_days == 10
+    assert not any(re.search(r"\bUK\d", stage.stage) for stage in advice.timeline)
 
 
 def test_ranks_are_a_permutation_with_suitable_routes_first():
@@ -276,7 +282,7 @@ def test_advice_to_dict_has_the_contract_keys_and_is_json():
     assert set(option) >= {"route", "title", "suitable", "rank", "summary", "reasons"}
     assert set(option["reasons"][0]) == {"text", "for", "source"}
     assert set(data["notices"][0]) == {"code", "name", "when", "required", "source"}
-    assert set(data["time_limits"][0]) == {"stage", "days", "source"}
+    assert set(data["time_limits"][0]) == {"stage", "days", "source", "code"}
     assert set(data["timeline"][0]) >= {"stage", "starts", "ends", "weeks"}
     assert set(data["compact_checks"][0]) >= {"check", "text", "source"}
     cost = data["cost_of_competing"][0]
