@@ -196,12 +196,20 @@ CATEGORIES = [
     ("works", "Building or civil engineering works", "Construction, refurbishment or demolition."),
 ]
 
+#: Procurement Regulations 2024 reg 44 and Schedule 2 list the central government authorities, NHS England, NHS
+#: trusts and NHS foundation trusts among them; every other contracting authority is sub-central (Procurement Act
+#: 2023 Schedule 1 para 5(1)).
 AUTHORITIES = [
-    ("sub_central", "A local authority or another sub-central body", "Councils, fire authorities, most public bodies."),
+    (
+        "sub_central",
+        "A local authority or another sub-central body",
+        "Councils, combined and fire authorities, and any public body not listed as central government.",
+    ),
     (
         "central",
         "A central government authority",
-        "A government department or another body listed as central government; lower thresholds apply.",
+        "A government department, NHS England, an NHS trust or an NHS foundation trust, or another body listed as "
+        "central government; lower thresholds apply.",
     ),
 ]
 

@@ -15,6 +15,7 @@ from .incumbent import IncumbentAssessment
 from .money import money_json
 from .notices import Notice, StandstillRule, TimeLimit, notices_for, standstill_for, time_limits_for
 from .routes import RouteOption, assess_routes
+from .subsidy import SubsidyPoint, subsidy_control_for
 from .thresholds import REGIME_NAMES, Regime, ThresholdCheck
 from .timeline import TimelineStage, build_timeline
 
@@ -33,6 +34,7 @@ class Advice:
     timeline: tuple[TimelineStage, ...]
     cost_of_competing: tuple[CompetingCost, ...]
     incumbent: IncumbentAssessment | None
+    subsidy_control: tuple[SubsidyPoint, ...] = ()
 
     @property
     def regime_name(self) -> str:
@@ -69,6 +71,7 @@ class Advice:
                 "contract_regime": str(check.regime),
                 "vat_included": check.vat_included,
                 "notifiable_threshold_gbp": money_json(check.notifiable_threshold_gbp),
+                "vat_caveat": check.vat_caveat if applies else "",
             },
             "notifiable_below_threshold": check.notifiable and applies,
             "notices": [n.to_dict() for n in self.notices],
@@ -83,6 +86,7 @@ class Advice:
                 c.to_dict() | {"suitable": self.option(c.route).suitable} for c in self.cost_of_competing
             ],
             "incumbent": self.incumbent.to_dict() if self.incumbent else None,
+            "subsidy_control": [p.to_dict() for p in self.subsidy_control],
             "facts": self.facts.to_dict(),
         }
 
@@ -109,4 +113,5 @@ def advise(facts: Facts, assumptions: CostAssumptions | None = None) -> Advice:
         timeline=timeline,
         cost_of_competing=tuple(costs[o.route] for o in options),
         incumbent=ctx.incumbent,
+        subsidy_control=subsidy_control_for(ctx),
     )

@@ -37,7 +37,10 @@ class Context:
 
     @property
     def is_light_touch(self) -> bool:
-        return str(self.facts.service_category) == "light_touch"
+        """Light touch services; before the Provider Selection Regime (1 January 2024) health care services were
+        bought under the PCR 2015 light touch regime too (regs 74–76 and Schedule 3)."""
+        category = str(self.facts.service_category)
+        return category == "light_touch" or (category == "health_care" and self.contract_regime == Regime.PCR2015)
 
 
 def build_context(facts: Facts) -> Context:

@@ -1,8 +1,9 @@
 """Direct award justifications: the grounds in Schedule 5 to the Procurement Act 2023 that Trellis offers.
 
 A contracting authority may award a public contract directly only when s.41 and one of these grounds apply
-(or ss.42–43). Each ground carries its Schedule 5 paragraph. Paragraphs 2–6 were checked against the text on
-legislation.gov.uk; the urgency and user-choice paragraph numbers come from secondary sources and are marked
+(or ss.42–43). Each ground carries its Schedule 5 paragraph, checked against the Act's text: paragraphs 2–6, 13
+(extreme and unavoidable urgency, the paragraph s.41(5)(d) and s.51(3)(a) refer to) and 15 (user choice contracts,
+the paragraph s.44(3), s.50(6)(b) and s.53(6)(b) refer to). A ground whose paragraph could not be checked is marked
 ``verified=False`` so the page can say so. Other grounds (additional or repeat supplies, commodities,
 advantageous terms on insolvency, defence and security) rarely fit community services and are not offered.
 """
@@ -70,16 +71,17 @@ DIRECT_AWARD_JUSTIFICATIONS: dict[str, Justification] = {
             "Extreme and unavoidable urgency",
             "Strictly necessary for reasons of extreme and unavoidable urgency that the authority did not cause and "
             "could not foresee; only what is needed to cope with the urgency, not for long-term use.",
-            verified=False,
+            verified=True,
             needs_urgency="extreme",
         ),
         Justification(
             "user_choice",
             "15",
             "User choice contracts",
-            "A light touch contract for services to a person whose preference for a particular supplier is being "
-            "respected (for example a care package they have chosen).",
-            verified=False,
+            "A light touch service for a particular person, where the law asks the authority to have regard to their "
+            "views: they (or their carer) prefer a supplier, or only one can meet their needs, and a competition "
+            "would not be in their best interests (paragraphs 16 and 17).",
+            verified=True,
             categories=("light_touch",),
         ),
     )

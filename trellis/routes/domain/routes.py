@@ -22,6 +22,7 @@ from .incumbent import LEGAL_CONDITION, Verdict
 from .justifications import DIRECT_AWARD_JUSTIFICATIONS
 from .money import gbp
 from .notices import notices_for, standstill_for
+from .regimes import psr_process
 from .thresholds import Regime
 
 BASE_SCORE: dict[Route, int] = {
@@ -186,13 +187,23 @@ def _urgency(a: _Assessment, ctx: Context, *, slow: bool) -> None:
         return
     if slow:
         a.con(
-            "The need is urgent and this route takes months (a tendering period of at least 25 days, evaluation "
-            "and standstill).",
+            "The need is urgent and this route takes months: a tendering period, evaluation and any standstill.",
             sources.PA_S54,
             -2 if urgency == "extreme" else -1,
         )
     else:
         a.pro("The need is urgent and this route is quick to run.", sources.ASSUMPTION, 1)
+
+
+def _user_choice_respected(a: _Assessment, ctx: Context) -> None:
+    """A person's choice of provider for a light touch service makes a competition the wrong route."""
+    f = ctx.facts
+    if f.direct_award_justification == "user_choice" and ctx.is_light_touch and ctx.contract_regime == Regime.PA2023:
+        a.block(
+            "You named a user choice contract: the person has chosen their provider (or only one can meet their "
+            "needs) and a competition would not be in their best interests. Award directly to respect their choice.",
+            sources.PA_SCH5_USER_CHOICE,
+        )
 
 
 def _small_bidders(a: _Assessment, ctx: Context) -> None:
@@ -217,11 +228,23 @@ def _grant_gate(a: _Assessment, ctx: Context) -> None:
         )
 
 
+#: At or below this many months a need is a short, defined activity: one-off money fits, not a three-year grant.
+SHORT_ACTIVITY_MONTHS = 12
+
+
 def _grant_three_year(a: _Assessment, ctx: Context) -> None:
     _grant_gate(a, ctx)
     if a.blocked:
         return
     f = ctx.facts
+    if f.duration_months <= SHORT_ACTIVITY_MONTHS:
+        a.block(
+            f"The need is a defined activity of {f.duration_months} month{'s' if f.duration_months != 1 else ''}: "
+            "the Compact's three-year norm is for ongoing funding, and a grant three times longer than the need "
+            "would fund what is not needed. A one-off grant fits a short, defined activity.",
+            f"{sources.COMPACT_FUNDING}; {sources.ISLE_OF_WIGHT_GRANTS}",
+        )
+        return
     own = f.purpose == Purpose.FUND_OWN_ACTIVITY
     a.pro(
         "The Compact's default for grants is three years or more: it lets the organisation plan, keep its staff "
@@ -461,6 +484,7 @@ def _negotiated(a: _Assessment, ctx: Context) -> None:
 def _open(a: _Assessment, ctx: Context) -> None:
     _needs_a_contract(a, ctx)
     _not_under_psr(a, ctx)
+    _user_choice_respected(a, ctx)
     if a.blocked:
         return
     _competition_above_threshold(a, ctx)
@@ -500,6 +524,7 @@ def _open(a: _Assessment, ctx: Context) -> None:
 def _flexible(a: _Assessment, ctx: Context) -> None:
     _needs_a_contract(a, ctx)
     _not_under_psr(a, ctx)
+    _user_choice_respected(a, ctx)
     if a.blocked:
         return
     _competition_above_threshold(a, ctx)
@@ -532,14 +557,51 @@ def _flexible(a: _Assessment, ctx: Context) -> None:
             sources.PA_COMMENCEMENT,
             0,
         )
+    _reservations(a, ctx)
     a.con("More stages make it longer and more demanding for the authority and for bidders.", sources.TRUE_COST)
     _urgency(a, ctx, slow=True)
     _small_bidders(a, ctx)
 
 
+#: Reservation to public service mutuals: at most five years under the Act (s.33(1)(b)), three under the PCR.
+MUTUAL_MAX_MONTHS = {Regime.PA2023: 60, Regime.PCR2015: 36}
+
+
+def _reservations(a: _Assessment, ctx: Context) -> None:
+    """Who a competitive flexible procedure may be reserved to (above the threshold, under the Act or the PCR)."""
+    f = ctx.facts
+    if ctx.contract_regime == Regime.PA2023:
+        a.pro(
+            "It can be reserved to supported employment providers (at least 30% of the workforce disabled or "
+            "disadvantaged), for any kind of contract.",
+            sources.PA_S32,
+            0,
+        )
+    longest = MUTUAL_MAX_MONTHS.get(ctx.contract_regime)
+    if longest is None or not ctx.is_light_touch:
+        return
+    source = sources.PA_S33 if ctx.contract_regime == Regime.PA2023 else sources.PCR_REG_77
+    if f.duration_months <= longest:
+        a.pro(
+            "If the service is marked 'R' (reservable), it can be reserved to public service mutuals: run on a "
+            "not-for-profit basis or for their members, under their employees' management and control, and not "
+            "awarded a comparable contract by you this way in the last three years.",
+            source,
+            0,
+        )
+    else:
+        a.con(
+            f"The {f.duration_months}-month term is over the {longest // 12}-year limit for reserving the contract "
+            "to public service mutuals: that reservation is not open.",
+            source,
+            0,
+        )
+
+
 def _light_touch(a: _Assessment, ctx: Context) -> None:
     _needs_a_contract(a, ctx)
     _not_under_psr(a, ctx)
+    _user_choice_respected(a, ctx)
     if a.blocked:
         return
     if not ctx.is_light_touch:
@@ -551,18 +613,22 @@ def _light_touch(a: _Assessment, ctx: Context) -> None:
     _competition_above_threshold(a, ctx)
     if a.blocked:
         return
-    regime = sources.PCR_LTR if ctx.contract_regime == Regime.PCR2015 else sources.PA_S9
-    a.pro(
-        "Light touch services can use a process designed around service users, with no mandatory standstill.",
-        f"{regime}; {sources.PA_S51_LIGHT_TOUCH}",
-        3,
-    )
-    a.pro(
-        "Some light touch services (marked 'R') can be reserved to public service mutuals for up to five years.",
-        sources.PA_S33,
-        0,
-    )
     f = ctx.facts
+    if ctx.contract_regime == Regime.PCR2015:
+        a.pro(
+            "Light touch services can use a process the authority designs around service users, with time limits "
+            "that are reasonable and proportionate; the 10-day standstill still applies.",
+            sources.PCR_LTR,
+            3,
+        )
+    else:
+        a.pro(
+            "Light touch services can use a process designed around service users, with no minimum tendering "
+            "period and no mandatory standstill.",
+            f"{sources.PA_S9}; {sources.PA_S54_LIGHT_TOUCH}; {sources.PA_S51_3F}",
+            3,
+        )
+    _reservations(a, ctx)
     if f.needs_codesign:
         a.pro("The process can include co-design with providers and service users.", sources.PA_S9)
     if f.innovation:
@@ -586,6 +652,14 @@ def _framework(a: _Assessment, ctx: Context) -> None:
         a.block("There is no framework the authority can call off from.", sources.PA_S49)
         return
     a.pro("Suppliers are already appointed: a call-off is quick and cheap to run.", sources.PA_S49, 4)
+    if ctx.is_psr:
+        a.con(
+            "For health care services only a framework concluded under the Provider Selection Regime's "
+            "competitive process can be called off, with its notices and standstill; a Procurement Act framework "
+            "cannot be used. Check which regime the framework was let under.",
+            sources.PSR_FRAMEWORKS,
+            -3,
+        )
     if f.capable_small_or_local:
         a.con(
             "Only the framework's suppliers can be chosen: small or local organisations not on it are shut out.",
@@ -599,6 +673,7 @@ def _framework(a: _Assessment, ctx: Context) -> None:
 def _quotation(a: _Assessment, ctx: Context) -> None:
     _needs_a_contract(a, ctx)
     _not_under_psr(a, ctx)
+    _user_choice_respected(a, ctx)
     if a.blocked:
         return
     _below_threshold_only(a, ctx)
@@ -626,17 +701,27 @@ def _quotation(a: _Assessment, ctx: Context) -> None:
 def _advertised(a: _Assessment, ctx: Context) -> None:
     _needs_a_contract(a, ctx)
     _not_under_psr(a, ctx)
+    _user_choice_respected(a, ctx)
     if a.blocked:
         return
     _below_threshold_only(a, ctx)
     if a.blocked:
         return
     f = ctx.facts
-    a.pro(
-        "Open and fair, with a simple single stage and no separate pre-qualification.",
-        f"{sources.PA_S85}; {sources.GOOD_COMPETITION}",
-        2,
-    )
+    if ctx.check.works_selection_stage and ctx.check.works_selection_from_gbp is not None:
+        a.pro(
+            f"Open and fair. At {gbp(f.estimated_value_gbp)} this works contract may have a selection "
+            "(pre-qualification) stage: the bar on restricting bidders by suitability stops at "
+            f"{gbp(ctx.check.works_selection_from_gbp)}.",
+            sources.PA_S85_WORKS,
+            2,
+        )
+    else:
+        a.pro(
+            "Open and fair, with a simple single stage and no separate pre-qualification.",
+            f"{sources.PA_S85}; {sources.GOOD_COMPETITION}",
+            2,
+        )
     if ctx.notifiable:
         a.pro(
             "The contract is notifiable: publish a below-threshold tender notice before advertising anywhere else, "
@@ -724,19 +809,14 @@ def _psr(a: _Assessment, ctx: Context) -> None:
         f"{sources.PA_REG_43}; {sources.PSR_REGS}",
         5,
     )
-    if f.incumbent_scenario:
-        a.pro(
-            "Direct award process C can continue with the existing provider if the considerable change threshold is "
-            "not met.",
-            sources.PSR_DA_C,
-        )
-    if f.capable_providers >= 2:
-        a.pro(
-            f"With {f.capable_providers} capable providers, the most suitable provider process or the competitive "
-            "process fits.",
-            sources.PSR_PROCESSES,
-            0,
-        )
+    a.pro(psr_process(ctx).text, sources.PSR_PROCESSES, 1 if f.incumbent_scenario else 0)
+    a.con(
+        "If the service mixes health care with other services (social care, say), the Provider Selection Regime "
+        "applies only if health care is the main part by value and the rest could not reasonably be bought "
+        "separately; otherwise the Procurement Act applies.",
+        sources.PSR_MIXED,
+        0,
+    )
 
 
 def _in_house(a: _Assessment, ctx: Context) -> None:

@@ -76,10 +76,6 @@ PA_S51 = (
 PA_S51_LIGHT_TOUCH = (
     "Procurement Act 2023 s.51: no mandatory standstill for light touch contracts (a voluntary one may be used)"
 )
-PA_S51_UNVERIFIED = (
-    "Procurement Act 2023 s.51(3): our research lists framework call-offs and urgency direct awards among the "
-    "standstill exemptions but did not verify the text: check before relying on it"
-)
 PA_S54 = "Procurement Act 2023 s.54 (minimum tendering periods: 25 days with electronic tenders and documents)"
 PA_S54_UK3 = "Procurement Act 2023 ss.15 and 54(4) (10 days after a qualifying planned procurement notice)"
 PA_S85 = (
@@ -88,7 +84,39 @@ PA_S85 = (
 PA_S87 = "Procurement Act 2023 s.87 (below-threshold tender notice if advertised; contract details notice)"
 PA_S9 = "Procurement Act 2023 s.9 and Procurement Regulations 2024 Schedule 1 (light touch contracts)"
 PA_S33 = (
-    "Procurement Act 2023 s.33 (light touch services marked 'R' reservable to public service mutuals, 5 years or less)"
+    "Procurement Act 2023 s.33(1) (a light touch contract for services marked 'R' in the Procurement Regulations "
+    "2024 Schedule 1, reg 42(2), with a maximum term of five years or less); s.33(5)–(6) (who qualifies)"
+)
+PA_S32 = (
+    "Procurement Act 2023 s.32 (a competitive flexible procedure may be reserved to supported employment providers: "
+    "at least 30% of the workforce disabled or disadvantaged); GOV.UK guidance 'Reserving contracts for supported "
+    "employment providers', para 5 (any type of contract)"
+)
+PCR_REG_77 = "Public Contracts Regulations 2015 reg 77 (reserved contracts for mutuals: at most 3 years)"
+PA_S85_WORKS = (
+    "Procurement Act 2023 s.85(3) (a below-threshold works contract may have a selection stage at or above £213,477, "
+    "or £138,760 for central government; £207,720 and £135,018 from 1 January 2026 under S.I. 2025/1200)"
+)
+PA_S51_3F = "Procurement Act 2023 s.51(3)(f) (no mandatory standstill for a light touch contract)"
+PA_S54_LIGHT_TOUCH = (
+    "Procurement Act 2023 s.54(3) and (4) tables (no minimum participation or tendering period for a light touch "
+    "contract)"
+)
+PA_SCH5_USER_CHOICE = (
+    "Procurement Act 2023 Schedule 5 paragraphs 15–17 (user choice contracts: the person's preference, or only one "
+    "capable supplier, and an award under s.19 not in their best interests)"
+)
+PSR_MIXED = (
+    "Health Care Services (Provider Selection Regime) Regulations 2023 reg 3(3)–(4) (mixed procurement: health care "
+    "the main subject-matter by value, and the rest could not reasonably be supplied under a separate contract)"
+)
+PSR_FRAMEWORKS = (
+    "Health Care Services (Provider Selection Regime) Regulations 2023 regs 16–18 (frameworks concluded by the "
+    "competitive process; call-offs under them); Procurement Regulations 2024 reg 43"
+)
+PR_2024_CENTRAL = (
+    "Procurement Act 2023 Schedule 1 para 5(1) and Procurement Regulations 2024 reg 44 and Schedule 2 (central "
+    "government authorities include NHS England, NHS trusts and NHS foundation trusts)"
 )
 PA_S70 = (
     "Procurement Act 2023 s.70 (contract payment notice, payments over £30,000, for contracts procured from "

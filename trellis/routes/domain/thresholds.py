@@ -27,6 +27,9 @@ PSR_START = date(2024, 1, 1)
 CATEGORIES = ("goods_services", "light_touch", "works", "health_care")
 AUTHORITY_CLASSES = ("sub_central", "central")
 NOTIFIABLE = "notifiable_below_threshold"
+WORKS_SELECTION = "works_selection_stage"
+#: the standard rate of VAT, for saying when a threshold net of VAT could turn on it (VAT Act 1994 s.2)
+STANDARD_VAT = Decimal("0.20")
 
 
 class Regime(StrEnum):
@@ -158,6 +161,11 @@ class ThresholdCheck:
     will_advertise: bool
     below_threshold_tender_notice: bool
     contract_details_notice: bool
+    #: a below-threshold works contract at or above s.85(3)'s amount may have a selection stage
+    works_selection_stage: bool = False
+    works_selection_from_gbp: Decimal | None = None
+    #: set when the threshold was net of VAT and the answer could turn on how much of the value is VAT
+    vat_caveat: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -176,6 +184,8 @@ class ThresholdCheck:
             "notifiable_threshold_gbp": money_json(self.notifiable_threshold_gbp),
             "notifiable_source": self.notifiable_source,
             "will_advertise": self.will_advertise,
+            "works_selection_stage": self.works_selection_stage,
+            "vat_caveat": self.vat_caveat,
         }
 
 
@@ -200,6 +210,11 @@ def threshold_check(
     above = value >= row.threshold_gbp
     notifiable_at = notifiable_row(authority_class=authority_class, on=procurement_start)
     notifiable = bool(regime == Regime.PA2023 and not above and notifiable_at and value >= notifiable_at.threshold_gbp)
+    selection = (
+        _lookup(Regime.PA2023, WORKS_SELECTION, str(authority_class), procurement_start)
+        if str(category) == "works" and regime == Regime.PA2023
+        else None
+    )
     return ThresholdCheck(
         regime=regime,
         category=str(category),
@@ -216,4 +231,23 @@ def threshold_check(
         will_advertise=will_advertise,
         below_threshold_tender_notice=notifiable and will_advertise,
         contract_details_notice=regime == Regime.PA2023 and (above or notifiable),
+        works_selection_stage=bool(selection and not above and value >= selection.threshold_gbp),
+        works_selection_from_gbp=selection.threshold_gbp if selection else None,
+        vat_caveat=_vat_caveat(row, value),
+    )
+
+
+def _vat_caveat(row: ThresholdRow, value: Decimal) -> str:
+    """Before 1 January 2022 the PCR thresholds were net of VAT; the value the advisor is given includes VAT.
+
+    The comparison uses the value as given (the cautious reading); when taking standard-rate VAT out would put
+    it below the threshold, the answer depends on the VAT actually charged, and the advice says so."""
+    if row.vat_included or value < row.threshold_gbp:
+        return ""
+    net = (value / (1 + STANDARD_VAT)).quantize(Decimal("0.01"))
+    if net >= row.threshold_gbp:
+        return ""
+    return (
+        f"This threshold was net of VAT. The value given is treated as above it, but without standard-rate VAT it "
+        f"would be about £{net:,.2f}, below it: if VAT is charged on this service, check with your legal team."
     )
