@@ -243,3 +243,21 @@ def test_subsidy_control_is_in_the_advice_for_grants_and_not_for_contracts():
 def test_a_grant_before_the_act_says_which_rules_applied():
     points = _subsidy(purpose="fund_own_activity", procurement_start="2022-06-01")
     assert len(points) == 1 and "4 January 2023" in points[0].text
+
+
+@pytest.mark.parametrize(
+    ("start", "said"), [("2019-05-01", "£181,302 excluding VAT"), ("2026-02-01", "£207,720 including VAT")]
+)
+def test_the_advice_page_says_whether_the_threshold_includes_vat(start, said):
+    from django.template.loader import render_to_string
+
+    from trellis.routes.views import presenters
+
+    advice = advice_for(
+        service_category="goods_services",
+        estimated_value_gbp=200000,
+        procurement_start=start,
+        needs_codesign=False,
+    ).to_dict()
+    html = render_to_string("routes/includes/advice.html", {**presenters.advice_context(advice), "chart_url": "/c"})
+    assert said in html
