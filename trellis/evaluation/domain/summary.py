@@ -29,14 +29,17 @@ from enum import StrEnum
 from trellis.core.errors import ValidationFailed
 from trellis.evaluation.domain.results import BidResult, CriterionLine, EvaluationResult
 from trellis.evaluation.domain.scheme import CriterionSpec, Exclusion, Scheme, mark_rule
-from trellis.evaluation.domain.totals import gbp, number
+from trellis.evaluation.domain.totals import RANK_PLACES, gbp, number
 from trellis.opportunities.domain.criteria import SCALES, Level, Scale
 
 NO_REASON = "No reason was recorded for this mark."
 #: What happens to a bid that fails a gate or a minimum, under each published rule (Act s.23(3); uk-rules §1.6).
 _FAILING = {
     Exclusion.EXCLUDE: "is excluded: it is not ranked, and its price is not compared with the others",
-    Exclusion.FLAG: "is still ranked, with the failure shown",
+    Exclusion.FLAG: (
+        "is still ranked, with the failure shown, if it is below a minimum mark; a tender that fails a pass or fail "
+        "question is not evaluated further"
+    ),
 }
 
 
@@ -403,8 +406,13 @@ def _outcome(
     )
     if bidder.failures:  # flagged rather than excluded under the published rule: still a reason to give
         reasons = bidder.failures
-    elif bidder.total == winner.total:
+    elif round(bidder.total, RANK_PLACES) == round(winner.total, RANK_PLACES):
+        # the same total as the ranking counts it (reg 31(3)(c): the reason it is not being awarded)
         reasons = ("It scored the same total as the successful one; the published tie-break rule decided.",)
+    elif number(bidder.total) == number(winner.total):
+        reasons = (
+            "Its total was lower than the successful one's by less than the 0.01 of a point the totals are shown to.",
+        )
     return Outcome.NOT_SUCCESSFUL, text, reasons
 
 

@@ -71,7 +71,11 @@ def score(data: EvaluationInput, table: MarkTable) -> Totals:
     else:
         below = np.zeros(len(data.bids), dtype=bool)
     failing = np.array([bool(g or m) for g, m in zip(failed_gates, failed_minimum, strict=True)], dtype=bool) | below
-    excluded = failing if scheme.exclusion == Exclusion.EXCLUDE else np.zeros_like(failing)
+    # A bid that fails a pass or fail question is not evaluated further, whichever rule is published: it does not
+    # satisfy the authority's requirements, so it can never be the most advantageous tender (Procurement Act 2023
+    # s.19(2)(a)). "Flag" keeps a bid below a minimum mark or the quality minimum ranked, with the failure shown.
+    failed_gate = np.array([bool(g) for g in failed_gates], dtype=bool)
+    excluded = failing if scheme.exclusion == Exclusion.EXCLUDE else failed_gate
 
     price = scheme.price_criterion
     price_points: FloatArray | None = None

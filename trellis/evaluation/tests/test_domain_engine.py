@@ -88,15 +88,19 @@ def test_divergence_is_a_spread_of_more_than_the_threshold():
     assert ("Beta", "delivery") in found
 
 
-def test_flagging_instead_of_excluding_ranks_every_bid_and_compares_every_price():
+def test_flagging_keeps_a_bid_below_a_minimum_ranked_but_never_one_that_failed_a_gate():
     result = run(worked_example(exclusion="flag"))
-    # lowest price now Gamma's £80,000: Alpha 40 + 40 × 0.8 = 72; Beta 48 + 40 × 80/120 = 74.67;
-    # Gamma 20 + 40 = 60; Delta 60 + 40 × 80/150 = 81.33
+    # Gamma (below a minimum mark) stays in, so the lowest price is its £80,000: Alpha 40 + 40 × 0.8 = 72;
+    # Beta 48 + 40 × 80/120 = 74.67; Gamma 20 + 40 = 60. Delta failed the safeguarding gate: not evaluated further
+    # (Procurement Act 2023 s.19(2)(a)), though its 81.33 would otherwise have won.
     totals = {b.key: b.total for b in result.bids}
-    assert totals == pytest.approx({"Alpha": 72, "Beta": 48 + 80 / 3, "Gamma": 60, "Delta": 60 + 64 / 3})
-    assert result.ranking == {"Delta": 1, "Beta": 2, "Alpha": 3, "Gamma": 4}
+    assert totals == pytest.approx({"Alpha": 72, "Beta": 48 + 80 / 3, "Gamma": 60, "Delta": None})
+    assert result.ranking == {"Beta": 1, "Alpha": 2, "Gamma": 3, "Delta": None}
+    assert result.winner == "Beta"
     delta = result.bid("Delta")
-    assert not delta.excluded and delta.failed_gates == ("safeguarding",) and delta.reasons
+    assert delta.excluded and delta.failed_gates == ("safeguarding",) and delta.reasons
+    gamma = result.bid("Gamma")
+    assert not gamma.excluded and gamma.rank == 3
 
 
 def test_a_consensus_pass_on_a_gate_lets_the_bid_in():

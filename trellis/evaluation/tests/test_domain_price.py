@@ -146,3 +146,20 @@ def test_quality_scores_given_as_floats_or_whole_numbers_are_read_exactly():
     # Price per quality point: A pays £100 for 50 points (£2 a point), B £300 for 75 (£4 a point): B gets half.
     scores = score_prices(PQP, {"A": D(100), "B": D(300)}, D(100), quality={"A": 50, "B": 75.0})
     assert scores == {"A": 100.0, "B": 50.0}
+
+
+def test_a_third_bid_can_reverse_the_order_of_the_first_two_as_the_form_warns():
+    """Relative price scoring (research notes, uk-rules §3.2): A has 30 quality points at £100, B 37 at £125, with 40
+    points for price. Alone: A 30 + 40 = 70, B 37 + 32 = 69. With C at £50: A 30 + 20 = 50, B 37 + 16 = 53."""
+    from trellis.opportunities.domain.methodology import RELATIVE_PRICE_CAUTION
+
+    quality = {"A": 30.0, "B": 37.0, "C": 0.0}
+
+    def totals(prices):
+        scores = score_prices(REL, prices, D(40))
+        return {key: quality[key] + float(points) for key, points in scores.items()}
+
+    two = totals({"A": D(100), "B": D(125)})
+    three = totals({"A": D(100), "B": D(125), "C": D(50)})
+    assert two["A"] > two["B"] and three["B"] > three["A"]
+    assert "reverse the order" in RELATIVE_PRICE_CAUTION

@@ -13,6 +13,7 @@ Beta 30 × 100,000 ÷ 120,000 = 25 (total 91). Beta wins; Alpha is 2nd of 2 rank
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -163,15 +164,15 @@ def test_an_excluded_tender_is_given_the_reason():
     assert summary.winner is not None and summary.winner.supplier.key == "Beta"
 
 
-def test_a_flagged_failure_is_a_further_reason_when_the_tender_is_still_ranked():
-    # Flagged, Gamma stays in: lowest price £80,000 — Alpha 24, Beta 20, Gamma 30 price points.
-    # Totals: Alpha 52 + 24 = 76, Beta 66 + 20 = 86, Gamma 28 + 30 = 58.
+def test_a_failed_pass_or_fail_question_is_not_evaluated_further_even_when_failures_are_flagged():
+    # Gamma failed the safeguarding gate. "Flag" keeps bids below a minimum mark ranked; a failed pass or fail
+    # question still takes the tender out (Procurement Act 2023 s.19(2)(a)), and the summary says so.
     flagged = scheme(exclusion=Exclusion.FLAG)
     summary = summary_for("Gamma", the_scheme=flagged)
-    assert summary.outcome is Outcome.NOT_SUCCESSFUL
-    assert "ranked 3rd of 3, with 58 points" in summary.outcome_text
+    assert summary.outcome is Outcome.EXCLUDED
     assert summary.reasons == ("Failed the pass or fail question “Safeguarding policy”.",)
-    assert "is still ranked" in {c.key: c for c in summary.criteria}["safeguarding"].how_scored
+    how = {c.key: c for c in summary.criteria}["safeguarding"].how_scored
+    assert "is still ranked" in how and "not evaluated further" in how
 
 
 def test_no_award_tells_every_bidder_why():
@@ -237,6 +238,24 @@ def test_a_tie_decided_by_the_tie_break_is_explained():
     assert summary.bidder.total == pytest.approx(summary.winner.total)
     assert summary.reasons == ("It scored the same total as the successful one; the published tie-break rule decided.",)
     assert summary.price_method == ""
+
+
+@pytest.mark.parametrize(
+    ("difference", "reason"),
+    [
+        (1e-12, "the published tie-break rule decided"),  # equal as the ranking counts it: float noise only
+        (0.004, "by less than the 0.01 of a point the totals are shown to"),  # shown equal, but lower
+    ],
+)
+def test_a_total_equal_or_shown_equal_still_gets_its_reason(difference, reason):
+    """reg 31(3)(c): the reason a tender is not being awarded, even when the totals print the same."""
+    the_result = result()
+    alpha, beta = the_result.bid("Alpha"), the_result.bid("Beta")
+    assert beta.total is not None
+    lowered = dataclasses.replace(alpha, total=beta.total - difference)
+    bids = tuple(lowered if b.key == "Alpha" else b for b in the_result.bids)
+    summary = summary_for("Alpha", the_result=dataclasses.replace(the_result, bids=bids))
+    assert len(summary.reasons) == 1 and reason in summary.reasons[0]
 
 
 def test_bad_input_names_the_field_and_prints_nothing(capsys):

@@ -158,3 +158,14 @@ def test_the_smallest_weight_change_is_where_the_winner_changes(data):
                 delta = sign * fraction * abs(change.change)
                 if 0 < weight + delta < 100 and abs(delta) < abs(change.change) - step:
                     assert winner_at(data, c.key, delta) == result.winner
+
+
+@settings(max_examples=150, deadline=None)
+@given(evaluations())
+def test_a_bid_that_failed_a_pass_or_fail_question_is_never_ranked_or_the_winner(data):
+    """Whatever exclusion rule is published, a failed gate means the tender is not evaluated further (s.19(2)(a))."""
+    result = evaluate(data, perturbations=0)
+    for bid in result.bids:
+        if bid.failed_gates:
+            assert bid.excluded and bid.rank is None and bid.total is None
+            assert result.winner != bid.key

@@ -121,10 +121,14 @@ SCALES: dict[Scale, ScaleInfo] = {
             Level("90–100", "Excellent", "Fully meets the requirement, with convincing evidence and added value."),
             Level("70–89", "Good", "Meets the requirement with good evidence."),
             Level("50–69", "Acceptable", "Meets the requirement, with some limited evidence."),
-            Level("1–49", "Poor", "Meets part of the requirement at most."),
+            Level("30–49", "Reservations", "Meets part of the requirement; clear gaps or doubts."),
+            Level("10–29", "Serious reservations", "Meets little of the requirement; major gaps."),
+            Level("1–9", "Very poor", "Touches on the requirement but gives almost no evidence."),
             Level("0", "Unacceptable", "No answer, or an answer that does not address the requirement."),
         ),
-        "Percentage style: 'Good' is 70% of the marks, 'Excellent' 90% or more (research notes, uk-rules §3.3)",
+        "Percentage style: 'Good' is 70% of the marks, 'Excellent' 90% or more (research notes, uk-rules §3.3). "
+        "No band is wider than 20 marks, so each mark has a descriptor that is clear, measurable and specific "
+        "(Procurement Act 2023 s.23(2)(b)); a 0 to 5 scale is easier still to mark consistently and to explain",
     ),
     Scale.MET_EXCEEDED: ScaleInfo(
         Scale.MET_EXCEEDED,

@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+#: Every method Trellis offers scores a price against the other bids' prices (research notes, uk-rules §3.2:
+#: "the score gap depends on the lowest bid"), so a third bid can change which of two others is ahead.
+RELATIVE_PRICE_CAUTION = (
+    "Each of these methods scores a price against the other bids' prices, so a third bid can reverse the order of "
+    "the first two: a new lowest price takes more points from the cheaper of two bids than from the dearer, and "
+    "can put the dearer ahead. Publish the method before bids come in, and before you approve an award look at "
+    "what it would take to change the winner."
+)
+
 
 class PriceMethod(StrEnum):
     RELATIVE_TO_LOWEST = "relative_to_lowest"
@@ -76,7 +85,10 @@ class Exclusion(StrEnum):
 
 _EXCLUSION_LABELS = {
     Exclusion.EXCLUDE: "Excluded: not ranked, and left out of the price comparison",
-    Exclusion.FLAG: "Flagged: still ranked, with the failure shown",
+    Exclusion.FLAG: (
+        "Flagged: a bid below a minimum mark is still ranked, with the failure shown (a bid that fails a pass or "
+        "fail question is never evaluated further)"
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from trellis.core.forms import Form
 from trellis.opportunities.domain.criteria import Scale
 from trellis.opportunities.domain.kinds import CHOOSABLE_KINDS, Kind, Stage
-from trellis.opportunities.domain.methodology import Exclusion, PriceMethod, TieBreak
+from trellis.opportunities.domain.methodology import RELATIVE_PRICE_CAUTION, Exclusion, PriceMethod, TieBreak
 from trellis.opportunities.forms.common import TimeOfDayField, at_london_time, london_parts
 from trellis.organisations import selectors as directory
 from trellis.organisations.domain.accreditation import EVIDENCE_LABELS
@@ -181,6 +181,7 @@ class DetailsForm(Form):
     )
     price_method = forms.ChoiceField(
         label="How prices are scored",
+        help_text=RELATIVE_PRICE_CAUTION,
         choices=[(m.value, m.label) for m in PriceMethod],
         initial=PriceMethod.RELATIVE_TO_LOWEST.value,
         required=False,

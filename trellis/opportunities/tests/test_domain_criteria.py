@@ -208,3 +208,16 @@ def test_templates_plus_quality_and_price_make_a_publishable_set():
 
 def test_a_template_row_can_take_another_weight():
     assert TEMPLATES["social_value"].as_row(weight=Decimal(20))["weight"] == Decimal(20)
+
+
+def test_every_mark_on_the_hundred_point_scale_has_one_band_no_wider_than_twenty():
+    """Each mark needs a clear, measurable and specific descriptor (Procurement Act 2023 s.23(2)(b)): a band of 49
+    marks under one word ("1–49 Poor") was not."""
+    levels = SCALES[Scale.ZERO_HUNDRED].levels
+    bands = []
+    for level in levels:
+        low, _, high = level.score.partition("–")
+        bands.append((int(low), int(high or low)))
+    for mark in range(101):
+        assert sum(low <= mark <= high for low, high in bands) == 1, mark
+    assert max(high - low + 1 for low, high in bands) <= 20
