@@ -360,6 +360,14 @@ def _partnership(a: _Assessment, ctx: Context) -> None:
             sources.ISLE_OF_WIGHT_PA,
         )
         return
+    if f.duration_months <= SHORT_ACTIVITY_MONTHS:
+        a.block(
+            f"A need of {f.duration_months} month{'s' if f.duration_months != 1 else ''} is too short for a "
+            "partnership: its benefits take two to three years to arrive, and providers saw five to six years as "
+            "the minimum.",
+            sources.partnering("§7.1.2 and Appendix C"),
+        )
+        return
     persuasive = ctx.incumbent is not None and ctx.incumbent.verdict == Verdict.PERSUASIVE
     lead = str(f.cross_authority) == "lead_authority"
     if f.needs_codesign:

@@ -49,6 +49,22 @@ def test_a_short_activity_is_advised_a_one_off_grant_not_a_three_year_one(months
     assert check.ok
 
 
+def test_a_short_activity_is_never_a_partnership_even_with_co_design_and_a_persuasive_incumbent():
+    # found by the property "there is always a suitable lawful route" once the three-year grant was blocked
+    advice = advice_for(
+        purpose="fund_own_activity",
+        estimated_value_gbp=5000,
+        duration_months=1,
+        capable_providers=0,
+        capable_small_or_local=0,
+        incumbent_scenario=2,
+        needs_codesign=True,
+    )
+    assert advice.recommended == Route.GRANT_ONE_OFF
+    partnership = advice.option(Route.PARTNERSHIP_AGREEMENT)
+    assert not partnership.suitable and any(r.blocking and "too short" in r.text for r in partnership.reasons)
+
+
 def test_an_ongoing_need_of_over_a_year_can_still_have_a_three_year_grant():
     advice = advice_for(
         purpose="fund_own_activity",
