@@ -122,6 +122,8 @@ class AwardDecision(models.Model):
     evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="decision")
     winning_bids = models.ManyToManyField("bids.Bid", blank=True, related_name="+")
     rationale = models.TextField()
+    #: for no award: what every bidder is told (the rationale is internal: for the approver and the audit file)
+    reason_for_bidders = models.TextField(blank=True)
     result = models.JSONField(default=dict)
     recommended_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     recommended_at = models.DateTimeField()

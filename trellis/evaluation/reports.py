@@ -124,7 +124,7 @@ def summary_for(actor, bid_public_id) -> SummaryPage:
         addresses={selectors.bid_key(b): _address(b.organisation) for b in lot_bids},
         emails={selectors.bid_key(b): b.organisation.email or b.organisation.contact_email for b in lot_bids},
         plain=opportunity.kind == Kind.GRANT_ROUND,
-        no_award_reason=decision.rationale if winner is None else "",
+        no_award_reason=decision.reason_for_bidders if winner is None else "",
     )
     return SummaryPage(summary, bid, opportunity, evaluation, decision, lot)
 

@@ -386,13 +386,21 @@ def consensus_record(
 
 
 def recommendation_make(
-    *, actor: Person, evaluation: Evaluation, rationale: str, award: bool = True, now: datetime | None = None
+    *,
+    actor: Person,
+    evaluation: Evaluation,
+    rationale: str,
+    award: bool = True,
+    reason_for_bidders: str = "",
+    now: datetime | None = None,
 ) -> AwardDecision:
     """Recommend the top-ranked bid (or no award), with the reasons, once every bid's quality criteria have their
-    consensus mark. The totals, ranks, flags and sensitivity are kept with the decision."""
+    consensus mark. The totals, ranks, flags and sensitivity are kept with the decision. The rationale is internal;
+    for no award, ``reason_for_bidders`` is what every bidder's letter says (Procurement Regulations 2024 reg 31)."""
     now = now or timezone.now()
     require(perms.can_recommend(actor, evaluation))
     text = _text(rationale)
+    for_bidders = _text(reason_for_bidders) if not award else ""
     with transaction.atomic():
         locked = _lock(evaluation)
         errors: dict[str, list[str]] = {}
@@ -403,6 +411,12 @@ def recommendation_make(
             errors["rationale"] = ["Explain the recommendation: why this bid, or why no award."]
         elif len(text) > workflow.MAX_TEXT:
             errors["rationale"] = ["Keep the explanation to 10,000 characters or fewer."]
+        if not award and not for_bidders:
+            errors["reason_for_bidders"] = [
+                "Say what every bidder will be told about why no award is made: the reasons above are internal."
+            ]
+        elif len(for_bidders) > workflow.MAX_TEXT:
+            errors["reason_for_bidders"] = ["Keep what bidders are told to 10,000 characters or fewer."]
         if errors:
             raise ValidationFailed.of(errors, "The recommendation has not been made.")
         outcome = selectors.evaluation_outcome(locked)
@@ -410,7 +424,12 @@ def recommendation_make(
         if award and not winners:
             raise ValidationFailed.of({"award": ["No bid is ranked, so none can be recommended: recommend no award."]})
         decision = AwardDecision.objects.create(
-            evaluation=locked, rationale=text, result=outcome.as_json, recommended_by=actor, recommended_at=now
+            evaluation=locked,
+            rationale=text,
+            reason_for_bidders=for_bidders,
+            result=outcome.as_json,
+            recommended_by=actor,
+            recommended_at=now,
         )
         decision.winning_bids.set(winners)
         locked.state = workflow.next_state(locked.state, Move.RECOMMEND).value
@@ -419,7 +438,7 @@ def recommendation_make(
             actor,
             "evaluation.recommended",
             locked,
-            {"winners": [bid.organisation.org_id for bid in winners], "rationale": text},
+            {"winners": [bid.organisation.org_id for bid in winners], "rationale": text, "for_bidders": for_bidders},
         )
         notify(
             recipients=[p for p in opportunity_selectors.opportunity_officers(locked.opportunity) if p.pk != actor.pk],

@@ -39,6 +39,24 @@ class RecommendForm(Form):
         },
     )
 
+    reason_for_bidders = forms.CharField(
+        label="If you recommend no award: what every bidder will be told",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="This goes into every bidder's letter, so write it for them. The reasons above stay internal.",
+        error_messages={"max_length": "Keep what bidders are told to 10,000 characters or fewer."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("award") == NO_AWARD and not (cleaned.get("reason_for_bidders") or "").strip():
+            self.add_error(
+                "reason_for_bidders",
+                "Say what every bidder will be told about why no award is made: the reasons above are internal.",
+            )
+        return cleaned
+
     @property
     def recommends_award(self) -> bool:
         return self.cleaned_data["award"] == AWARD

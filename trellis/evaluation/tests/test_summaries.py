@@ -18,11 +18,12 @@ import socket
 import pytest
 from django.urls import reverse
 
+from trellis.core.errors import ValidationFailed
 from trellis.core.models import AuditEvent
 from trellis.evaluation import pdf, reports, services
 from trellis.evaluation import permissions as perms
 from trellis.evaluation.domain.summary import Outcome
-from trellis.evaluation.models import PanelMember
+from trellis.evaluation.models import AwardDecision, PanelMember
 from trellis.evaluation.tests.fixtures import *  # noqa: F403
 from trellis.evaluation.tests.fixtures import AFTER
 
@@ -203,11 +204,19 @@ def test_a_tender_gets_an_assessment_summary_with_the_standstill(
 def test_no_award_tells_every_applicant_why(
     client, moderated, two_bids, procurement_officer, commissioner, provider_admin
 ):
+    internal = "Both bids read as if written for another council; the panel doubts either could deliver."
+    with pytest.raises(ValidationFailed) as refused:  # the internal reasons are never the bidders' letter
+        services.recommendation_make(
+            actor=procurement_officer, evaluation=moderated, rationale=internal, award=False, now=AFTER
+        )
+    assert "reason_for_bidders" in refused.value.errors
+    assert not AwardDecision.objects.filter(evaluation=moderated).exists()
     services.recommendation_make(
         actor=procurement_officer,
         evaluation=moderated,
-        rationale="Neither bid shows how it would reach people who are housebound.",
+        rationale=internal,
         award=False,
+        reason_for_bidders="Neither bid shows how it would reach people who are housebound.",
         now=AFTER,
     )
     services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
@@ -219,6 +228,7 @@ def test_no_award_tells_every_applicant_why(
     html = page(client, provider_admin, summary_url(mine)).content.decode()
     assert "No grant is being awarded, so no application has been successful." in html
     assert "Neither bid shows how it would reach people who are housebound." in html
+    assert internal not in html
 
 
 # The PDFs -------------------------------------------------------------------------------------------------------

@@ -87,6 +87,23 @@ def test_a_recommendation_needs_a_reason(client, moderated, two_bids, procuremen
     assert state_of(moderated) == "recommended"
 
 
+def test_no_award_needs_what_every_bidder_will_be_told(client, moderated, procurement_officer):
+    client.force_login(procurement_officer)
+    internal = {"award": "no_award", "rationale": "The panel doubts either provider could deliver."}
+    response = client.post(url("recommend", moderated), internal)
+    assert response.status_code == 200
+    assert "Say what every bidder will be told about why no award is made" in page(response)
+    assert not AwardDecision.objects.exists() and state_of(moderated) == "scoring"
+
+    told = "Neither bid showed how it would reach people who are housebound."
+    response = client.post(url("recommend", moderated), {**internal, "reason_for_bidders": told})
+    assert response.status_code == 302
+    decision = AwardDecision.objects.get()
+    assert not decision.winning_bids.exists()
+    assert (decision.rationale, decision.reason_for_bidders) == (internal["rationale"], told)
+    assert told in page(client.get(url("decision", moderated)))
+
+
 def test_a_recommendation_waits_for_every_consensus(client, marked, procurement_officer, quality):
     client.force_login(procurement_officer)
     response = client.post(url("recommend", marked), {"award": "award", "rationale": "Best quality."})

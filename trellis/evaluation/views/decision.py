@@ -47,6 +47,7 @@ def recommend(request: HttpRequest, public_id) -> HttpResponse:
                 evaluation=evaluation,
                 rationale=form.cleaned_data["rationale"],
                 award=form.recommends_award,
+                reason_for_bidders=form.cleaned_data.get("reason_for_bidders", ""),
             )
         except TrellisError as exc:
             show_service_errors(form, exc, refusal_on_form=True)
