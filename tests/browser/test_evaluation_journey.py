@@ -121,6 +121,7 @@ def test_scoring_moderation_award_and_assessment_summary(
     # A commissioner who did not make the recommendation approves it; the standstill starts.
     _as(page, commissioner, password)
     visit(page, f"/evaluation/{scoring.public_id}/decision/")
+    page.get_by_label("I have no conflict of interest with any bidder in this evaluation.").check()
     submit(page, page.get_by_role("button", name="Approve the decision"))
     # The server's clock is the fixtures' NOW: the decision is published on Monday 18 May 2026. Counted by hand, that
     # day is day 1 of the 8 working days: Mon 18, Tue 19, Wed 20, Thu 21, Fri 22 (days 1-5); Sat 23 and Sun 24 are

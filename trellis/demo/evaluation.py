@@ -5,8 +5,8 @@ published on the forward plan, bid for (with full cost budgets, and one bid by a
 charity), closed, opened and evaluated by a panel of officers, an external expert and a citizen commissioner.
 
 - "Community hubs": a three-year grant round for small community groups, in two lots. A citizen commissioner
-  declares a conflict with one bidder; moderation settles a divergence; the award is approved, so every bidder
-  has its assessment summary. Grants have no standstill.
+  declares a conflict with one bidder, which recuses her from every bid in its lot; moderation settles a
+  divergence; the award is approved, so every bidder has its assessment summary. Grants have no standstill.
 - "Family Hubs early help service": a light touch contract worth £900,000, above the £663,540 light touch
   threshold (research notes, uk-rules §1.2), run as a one-stage competitive flexible procedure; light touch
   contracts have no mandatory standstill (uk-rules §1.10). A consortium bids. Every evaluator has submitted and one
@@ -201,7 +201,10 @@ def _moderate(spec: dict[str, Any], evaluation, criteria: dict, bids: dict, peop
     )
     approval = spec["approval"]
     evaluation_services.decision_approve(
-        actor=people[approval["by"]], evaluation=evaluation, now=_at(today, approval["in_days"], "approve")
+        actor=people[approval["by"]],
+        evaluation=evaluation,
+        declares_no_conflict=True,
+        now=_at(today, approval["in_days"], "approve"),
     )
 
 

@@ -129,6 +129,8 @@ class AwardDecision(models.Model):
     recommended_at = models.DateTimeField()
     approved_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    #: the approver declared, when approving, no conflict of interest with any bidder (Procurement Act 2023 s.81)
+    approver_declared_no_conflict = models.BooleanField(default=False)
     standstill_applies = models.BooleanField(default=False)
     standstill_reason = models.CharField(max_length=300, blank=True)
     standstill_last_day = models.DateField(null=True, blank=True)

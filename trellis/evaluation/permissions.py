@@ -60,6 +60,19 @@ def has_conflict_in(actor, evaluation: Evaluation) -> bool:
     return bid_selectors.conflict_declarations(bid_ids).filter(person_id=actor.pk, conflict=True).exists()
 
 
+LOT_RECUSED = (
+    "You declared a conflict of interest with a bidder in this lot, so you are recused from every bid in it: "
+    "marking that bidder's rivals would still favour or harm it (Procurement Act 2023 s.81)."
+)
+
+
+def lot_conflicted_people(bid: Bid) -> set[int]:
+    """Who declared a conflict with any opened bid in ``bid``'s lot (the whole opportunity when it has no lots):
+    they are recused from every bid of that lot, since marking a bidder's rivals favours or harms it too."""
+    rivals = [b.pk for b in bid_selectors.opened_bids(bid.opportunity) if b.lot_id == bid.lot_id]
+    return set(bid_selectors.conflict_declarations(rivals).filter(conflict=True).values_list("person_id", flat=True))
+
+
 def _declared(actor, bid: Bid) -> bool | None:
     """None if not declared; True if a conflict was declared; False if none."""
     declaration = bid.conflict_declarations.filter(person_id=actor.pk).first()
@@ -110,10 +123,12 @@ def can_read_bid(actor, evaluation: Evaluation, bid: Bid) -> Decision:
     if member_for(actor, evaluation) is None:
         return deny(NOT_ON_PANEL)
     declared = _declared(actor, bid)
-    if declared is None:
-        return deny(DECLARE_FIRST)
     if declared:
         return deny(bid_perms.RECUSED)
+    if actor.pk in lot_conflicted_people(bid):
+        return deny(LOT_RECUSED)
+    if declared is None:
+        return deny(DECLARE_FIRST)
     if bid_perms.is_bidder_for(actor, bid.organisation):
         return deny("You cannot evaluate your own organisation's bid.")
     if bid.status != "submitted" or not bid_perms.is_opened(bid.opportunity, bid.stage):
@@ -213,6 +228,11 @@ def can_decide(actor, evaluation: Evaluation) -> Decision:
     decision = getattr(evaluation, "decision", None)
     if decision is not None and decision.recommended_by_id == actor.pk:
         return deny("Someone other than the person who made the recommendation must approve it.")
+    if has_conflict_in(actor, evaluation):
+        return deny(
+            "You declared a conflict of interest with a bidder in this evaluation, so another commissioner must "
+            "approve its award decision (Procurement Act 2023 s.81)."
+        )
     return allow()
 
 

@@ -178,10 +178,9 @@ def evaluation_outcome(evaluation: Evaluation, *, perturbations: int = 1000) -> 
 
 
 def assignments(evaluation: Evaluation, bid: Bid) -> list[workflow.Assignment]:
-    """Each marker's duty for ``bid``: their criteria, whether they are recused, whether they have submitted."""
-    conflicted = set(
-        bid_selectors.conflict_declarations([bid.pk]).filter(conflict=True).values_list("person_id", flat=True)
-    )
+    """Each marker's duty for ``bid``: their criteria, whether they are recused (a conflict with any bidder in the
+    bid's lot), whether they have submitted."""
+    conflicted = perms.lot_conflicted_people(bid)
     submitted = set(ScoreSheet.objects.filter(bid=bid, submitted_at__isnull=False).values_list("member_id", flat=True))
     return [
         workflow.Assignment(

@@ -478,17 +478,36 @@ def decision_send_back(*, actor: Person, evaluation: Evaluation, reason: str) ->
     return evaluation
 
 
-def decision_approve(*, actor: Person, evaluation: Evaluation, now: datetime | None = None) -> AwardDecision:
-    """Approve the recommendation: the opportunity is awarded (or not), every bidder is told with a link to its
-    assessment summary, and the standstill starts where it applies."""
+#: What the approver confirms before approving: anyone who can influence the decision must have no conflict of
+#: interest (Procurement Act 2023 s.81), not only the panel.
+APPROVER_DECLARATION = "I have no conflict of interest with any bidder in this evaluation."
+
+
+def decision_approve(
+    *, actor: Person, evaluation: Evaluation, declares_no_conflict: bool = False, now: datetime | None = None
+) -> AwardDecision:
+    """Approve the recommendation: the approver declares no conflict with any bidder, the opportunity is awarded
+    (or not), every bidder is told with a link to its assessment summary, and the standstill starts where it
+    applies."""
     now = now or timezone.now()
     require(perms.can_decide(actor, evaluation))
+    if not declares_no_conflict:
+        raise ValidationFailed.of(
+            {
+                "declaration": [
+                    "Declare that you have no conflict of interest with any bidder before you approve the decision "
+                    "(Procurement Act 2023 s.81). If you have one, another commissioner must approve it."
+                ]
+            },
+            "The decision has not been approved.",
+        )
     with transaction.atomic():
         locked = _lock(evaluation)
         decision = AwardDecision.objects.select_for_update().get(evaluation=locked)
         opportunity = locked.opportunity
         rule = selectors.standstill_rule(opportunity)
         decision.approved_by, decision.approved_at = actor, now
+        decision.approver_declared_no_conflict = True
         decision.standstill_applies, decision.standstill_reason = rule.applies, rule.reason
         if rule.applies and decision.is_award:
             decision.standstill_last_day = workflow.standstill_for(timezone.localdate(now)).last_day

@@ -9,7 +9,7 @@ import pytest
 from trellis.core.errors import PermissionDenied, ValidationFailed
 from trellis.core.models import AuditEvent
 from trellis.evaluation import permissions as perms
-from trellis.evaluation import services
+from trellis.evaluation import selectors, services
 from trellis.evaluation.models import ConsensusMark, Mark, ScoreSheet
 from trellis.evaluation.tests.fixtures import *  # noqa: F403
 from trellis.evaluation.tests.fixtures import AFTER
@@ -146,3 +146,26 @@ def test_a_cancelled_opportunitys_evaluation_takes_no_more_steps(cast, scoring, 
         )
     assert not Mark.objects.exists()
     assert perms.can_read_bid(cast["assigned"], scoring, mine)  # still readable for the audit file
+
+
+def test_a_conflict_with_one_bidder_recuses_the_member_from_its_rivals_in_the_lot(
+    scoring, two_bids, evaluator_a, evaluator_b
+):
+    """Marking a bidder's rivals favours or harms it too (Procurement Act 2023 s.81): a conflict with any bidder in
+    a lot (here the whole opportunity, which has no lots) recuses the member from every bid in it."""
+    mine, theirs = two_bids
+    services.conflict_declare(
+        actor=evaluator_b, evaluation=scoring, bid=theirs, conflict=True, details="Trustee there.", now=AFTER
+    )
+    refused = perms.can_read_bid(evaluator_b, scoring, mine)
+    assert not refused and refused.reason == perms.LOT_RECUSED
+    assert not perms.can_score(evaluator_b, scoring, mine)
+    # even after declaring no conflict with the rival, the member stays recused from it
+    services.conflict_declare(actor=evaluator_b, evaluation=scoring, bid=mine, conflict=False, now=AFTER)
+    assert perms.can_read_bid(evaluator_b, scoring, mine).reason == perms.LOT_RECUSED
+    duty = {a.member: a for a in selectors.assignments(scoring, mine)}
+    member_b = scoring.members.get(person=evaluator_b)
+    assert duty[member_b.pk].conflicted  # not waited for before moderation
+    # a member with no conflict is unaffected
+    services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=False, now=AFTER)
+    assert perms.can_read_bid(evaluator_a, scoring, mine)

@@ -164,9 +164,11 @@ def test_a_declared_conflict_recuses_everywhere(
     with pytest.raises(PermissionDenied):
         services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=False)
     assert not ScoreSheet.objects.filter(bid=mine).exists()
-    # The other bid is unaffected.
-    services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=theirs, conflict=False)
-    assert perms.can_read_bid(evaluator_a, scoring, theirs)
+    # Its rival in the same lot (here the whole opportunity) is out of bounds too: marking it would favour or harm
+    # the bidder the member is conflicted with.
+    assert perms.can_read_bid(evaluator_a, scoring, theirs).reason == perms.LOT_RECUSED
+    with pytest.raises(PermissionDenied):
+        services.marks_save(actor=evaluator_a, evaluation=scoring, bid=theirs, marks={quality[0].pk: (3, "Fine")})
 
 
 def test_a_conflicted_officer_cannot_read_the_bid_through_the_bids_pages_either(scoring, two_bids, procurement_officer):
@@ -343,9 +345,34 @@ def test_the_recommender_cannot_approve_and_a_provider_cannot_either(
     assert not refused and "Someone other than the person who made the recommendation" in refused.reason
     assert not perms.can_decide(procurement_officer, moderated)  # not a commissioner
     with pytest.raises(PermissionDenied):
-        services.decision_approve(actor=provider_admin, evaluation=moderated)
+        services.decision_approve(declares_no_conflict=True, actor=provider_admin, evaluation=moderated)
     moderated.refresh_from_db()
     assert moderated.state == "recommended"
+
+
+def test_the_approver_declares_no_conflict_and_one_with_a_conflict_cannot_approve(
+    moderated, two_bids, procurement_officer, commissioner, make_person, council
+):
+    """Anyone who can influence the award, the approver included, must have no conflict (Procurement Act 2023 s.81)."""
+    from trellis.bids import services as bid_services
+    from trellis.core.domain.roles import Role
+
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    with pytest.raises(ValidationFailed) as undeclared:
+        services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
+    assert "declaration" in undeclared.value.errors
+    moderated.refresh_from_db()
+    assert moderated.state == "recommended" and AwardDecision.objects.get().approved_at is None
+
+    conflicted = make_person(Role.COMMISSIONER, council, full_name="Cora Vance")
+    bid_services.conflict_declare(actor=conflicted, bid=two_bids[1], conflict=True, details="Her sister is CEO.")
+    refused = perms.can_decide(conflicted, moderated)
+    assert not refused and "s.81" in refused.reason
+    with pytest.raises(PermissionDenied):
+        services.decision_approve(declares_no_conflict=True, actor=conflicted, evaluation=moderated, now=AFTER)
+
+    decision = services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated, now=AFTER)
+    assert decision.approver_declared_no_conflict and decision.approved_by == commissioner
 
 
 def test_sending_back_withdraws_the_recommendation_and_tells_the_panel(
@@ -368,7 +395,9 @@ def test_a_grant_award_has_no_standstill_and_everyone_is_told(
 ):  # fmt: skip
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
     with django_capture_on_commit_callbacks(execute=True):
-        decision = services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
+        decision = services.decision_approve(
+            declares_no_conflict=True, actor=commissioner, evaluation=moderated, now=AFTER
+        )
     moderated.opportunity.refresh_from_db()
     assert moderated.state == "decided" and moderated.opportunity.status == "awarded"
     assert not decision.standstill_applies and decision.standstill_last_day is None
@@ -384,7 +413,7 @@ def test_a_tender_award_starts_a_standstill_that_blocks_the_contract(moderated, 
     opportunity.kind = "open_tender"  # the same exercise, run as an open tender
     opportunity.save(update_fields=["kind"])
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
-    decision = services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
+    decision = services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated, now=AFTER)
     # Approved on Sunday 28 June 2026 (AFTER): day 1 is the next working day, Mon 29 June; days 1-5 run to Fri 3 July
     # and days 6-8 are Mon 6, Tue 7 and Wed 8 July (no bank holiday in between), worked out by hand.
     assert AFTER.date() == date(2026, 6, 28)

@@ -44,9 +44,8 @@ def declare_and_mark(evaluation, person, bid, criteria, score):
 
 def walk_to_moderated(scoring, two_bids, procurement_officer, evaluator_a, evaluator_b, citizen, quality, users):
     mine, theirs = two_bids
-    services.conflict_declare(
-        actor=evaluator_b, evaluation=scoring, bid=theirs, conflict=True, details=CONFLICT, now=AFTER
-    )
+    # The citizen commissioner is in conflict with the other bidder: recused from every bid of the lot.
+    services.conflict_declare(actor=citizen, evaluation=scoring, bid=theirs, conflict=True, details=CONFLICT, now=AFTER)
     # Evaluator A saves a draft mark, then changes it before submitting: one audited change.
     services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=mine, conflict=False, now=AFTER)
     services.marks_save(
@@ -61,9 +60,8 @@ def walk_to_moderated(scoring, two_bids, procurement_officer, evaluator_a, evalu
         now=AFTER,
     )
     declare_and_mark(scoring, evaluator_b, mine, quality, 2)
-    declare_and_mark(scoring, citizen, mine, [users], 4)
     declare_and_mark(scoring, evaluator_a, theirs, quality, 3)
-    declare_and_mark(scoring, citizen, theirs, [users], 3)
+    declare_and_mark(scoring, evaluator_b, theirs, quality, 3)
     for bid, score in ((mine, 4), (theirs, 3)):
         services.conflict_declare(actor=procurement_officer, evaluation=scoring, bid=bid, conflict=False, now=AFTER)
         for c in quality:
@@ -96,7 +94,7 @@ def recommended(moderated, procurement_officer):
 
 @pytest.fixture
 def decided(recommended, commissioner):
-    services.decision_approve(actor=commissioner, evaluation=recommended, now=AFTER)
+    services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=recommended, now=AFTER)
     return recommended
 
 
@@ -189,7 +187,7 @@ def test_a_tender_gets_an_assessment_summary_with_the_standstill(
     opportunity.kind = "open_tender"  # the same exercise, run as an open tender
     opportunity.save(update_fields=["kind"])
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.", now=AFTER)
-    decision = services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
+    decision = services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated, now=AFTER)
     _, theirs = two_bids
     html = page(client, other_provider_admin, summary_url(theirs)).content.decode()
     assert '<h1 class="govuk-heading-xl">Assessment summary</h1>' in html
@@ -219,7 +217,7 @@ def test_no_award_tells_every_applicant_why(
         reason_for_bidders="Neither bid shows how it would reach people who are housebound.",
         now=AFTER,
     )
-    services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
+    services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated, now=AFTER)
     mine, _ = two_bids
     html = page(client, provider_admin, reverse("bids:bid", args=[mine.public_id])).content.decode()
     assert "Your assessment summary" in html  # not awarded: the summary is there too
@@ -304,19 +302,19 @@ def test_the_report_holds_every_mark_the_consensus_the_conflicts_and_the_audit_c
     assert report.lots[0].bids[0].is_winner and not report.lots[0].bids[1].is_winner
     assert report.winners == [mine.organisation.name]
     assert report.audit.mark_changes == 1  # evaluator A's draft mark of 3, changed to 4
-    assert report.audit.mark_saves == 6  # the draft, then five submissions
+    assert report.audit.mark_saves == 5  # the draft, then four submissions (the citizen is recused from the lot)
     assert report.audit.consensus_changes == 0
-    assert report.no_conflict_count == 7 and [c.details for c in report.conflicts] == [CONFLICT]
-    # The charity's bid: three markers on user involvement, two on the rest; all divergent (4 against 2).
+    assert report.no_conflict_count == 6 and [c.details for c in report.conflicts] == [CONFLICT]
+    # The charity's bid: two markers on every criterion (the citizen is recused); all divergent (4 against 2).
     lines = report.lots[0].bids[0].criteria
-    assert [len(c.marks) for c in lines] == [2, 2, 3]
+    assert [len(c.marks) for c in lines] == [2, 2, 2]
     assert all(c.line.divergent for c in lines)
     assert len(report.lots[0].divergences) == 3
     html = pdf.report_html(report)
     for c in quality:
         assert rationale(mine, c) in html
     assert "Ada Marsh gives 4: the answer shows this." in html and "Ben Okafor gives 2" in html
-    assert CONFLICT in html and "Ben Okafor" in html
+    assert CONFLICT in html and "Cath Doyle" in html
     assert "Highest quality, within budget." in html
     assert "Marks changed after they were first saved</th><td>1</td>" in html
     assert "stays the winner in" in html  # the sensitivity
@@ -349,7 +347,7 @@ def test_the_permission_table_for_summaries_and_the_report(
     assert table() == (set(), set())  # scoring
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best.", now=AFTER)
     assert table() == (set(), {"commissioner", "moderator"})
-    services.decision_approve(actor=commissioner, evaluation=moderated, now=AFTER)
+    services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated, now=AFTER)
     assert table() == ({"bidder", "commissioner", "moderator"}, {"commissioner", "moderator"})
     # A moderator who is not an officer sees the report too; an evaluator who does not moderate never does.
     PanelMember.objects.filter(evaluation=moderated, person=evaluator_a).update(is_moderator=True)

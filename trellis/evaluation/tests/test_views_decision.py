@@ -146,14 +146,21 @@ def test_a_different_commissioner_approves_and_the_opportunity_is_awarded(
     assert escape(mine.organisation.name) in html and "Best value for people." in html
     assert "Tom Whitaker" in html  # who recommended it
     assert "Approve the decision" in html and "Send it back to the panel" in html
+    assert "I have no conflict of interest with any bidder in this evaluation." in html
 
+    # without the approver's declaration (s.81) nothing is approved
     response = client.post(url("decision", moderated), {"action": "approve"})
+    assert response.status_code == 200
+    assert "Declare that you have no conflict of interest with any bidder" in page(response)
+    assert state_of(moderated) == "recommended" and AwardDecision.objects.get().approved_at is None
+
+    response = client.post(url("decision", moderated), {"action": "approve", "declare_no_conflict": "yes"})
     assert response.status_code == 302
     assert state_of(moderated) == "decided"
     moderated.opportunity.refresh_from_db()
     assert moderated.opportunity.status == "awarded"
     decision = AwardDecision.objects.get()
-    assert decision.approved_by == commissioner
+    assert decision.approved_by == commissioner and decision.approver_declared_no_conflict
 
     client.force_login(procurement_officer)
     html = page(client.get(url("decision", moderated)))
@@ -187,7 +194,9 @@ def test_the_contract_is_refused_during_the_standstill(client, moderated, procur
     opportunity.save(update_fields=["kind"])
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
     client.force_login(commissioner)
-    assert client.post(url("decision", moderated), {"action": "approve"}).status_code == 302
+    assert (
+        client.post(url("decision", moderated), {"action": "approve", "declare_no_conflict": "yes"}).status_code == 302
+    )
     decision = AwardDecision.objects.get()
     last = decision.standstill_last_day
     # Approved at the test's clock, Monday 18 May 2026: 8 working days counting that day, skipping the weekend and
@@ -210,7 +219,7 @@ def test_the_contract_is_refused_during_the_standstill(client, moderated, procur
 
 def test_a_contract_date_must_be_a_real_past_date(client, moderated, procurement_officer, commissioner):
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
-    services.decision_approve(actor=commissioner, evaluation=moderated)
+    services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated)
     client.force_login(procurement_officer)
     response = client.post(url("contract", moderated), {"on_day": "31", "on_month": "2", "on_year": "2026"})
     assert response.status_code == 200
@@ -222,7 +231,7 @@ def test_a_contract_date_must_be_a_real_past_date(client, moderated, procurement
 
 def test_only_officers_record_the_contract(client, moderated, procurement_officer, commissioner, evaluator_a):
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
-    services.decision_approve(actor=commissioner, evaluation=moderated)
+    services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated)
     client.force_login(evaluator_a)
     assert "Record that the contract is entered into" not in page(client.get(url("decision", moderated)))
     response = client.post(url("contract", moderated), date_post(timezone.localdate()))

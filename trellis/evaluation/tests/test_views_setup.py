@@ -178,10 +178,18 @@ def test_a_member_sees_each_bid_as_a_number_until_declaring_then_their_progress(
         actor=evaluator_a, evaluation=scoring, bid=theirs, conflict=True, details="I am a trustee.", now=AFTER
     )
     body = text(client.get(page(scoring)))
-    assert "Brookfield Community Pantry Not marked yet" in body
+    # a conflict with one bidder recuses the member from every bid in the lot (here the whole opportunity)
+    assert "Bid 1 Recused: a conflict with a bidder in this lot" in body
     assert "Bid 2 Conflict declared: recused" in body
-    assert "Hollin Bank" not in body
+    assert "Brookfield" not in body and "Hollin Bank" not in body
 
+
+def test_a_member_with_no_conflict_follows_their_progress(client, scoring, two_bids, evaluator_a, quality):
+    mine, _ = two_bids
+    client.force_login(evaluator_a)
+    for bid in two_bids:
+        services.conflict_declare(actor=evaluator_a, evaluation=scoring, bid=bid, conflict=False, now=AFTER)
+    assert "Brookfield Community Pantry Not marked yet" in text(client.get(page(scoring)))
     services.marks_save(actor=evaluator_a, evaluation=scoring, bid=mine, marks={quality[0].pk: (3, "Fair")})
     assert "Brookfield Community Pantry Marks in draft" in text(client.get(page(scoring)))
     services.marks_save(

@@ -133,6 +133,7 @@ def _decision_page(
         "contract_form": contract if entering else None,
         "error_links": [("#decide", m) for m in page_errors or []] + error_links(send_back, contract),
         "concluded": evaluation.state == State.CONCLUDED,
+        "approver_declaration": services.APPROVER_DECLARATION,
     }
     return render(request, "evaluation/decision.html", context)
 
@@ -147,9 +148,14 @@ def decision(request: HttpRequest, public_id) -> HttpResponse:
     action = request.POST.get("action")
     if action == APPROVE:
         try:
-            approved = services.decision_approve(actor=request.user, evaluation=evaluation)
+            approved = services.decision_approve(
+                actor=request.user,
+                evaluation=evaluation,
+                declares_no_conflict=request.POST.get("declare_no_conflict") == "yes",
+            )
         except TrellisError as exc:
-            return _decision_page(request, evaluation, page_errors=[exc.message])
+            named = [m for messages_ in (getattr(exc, "errors", None) or {}).values() for m in messages_]
+            return _decision_page(request, evaluation, page_errors=named or [exc.message])
         done = "The decision is approved and every bidder has been told."
         if approved.standstill_last_day:
             done += f" The standstill runs until the end of {approved.standstill_last_day:%A %-d %B %Y}."

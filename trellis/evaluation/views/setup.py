@@ -121,6 +121,8 @@ def panel_rows(evaluation) -> list[dict[str, Any]]:
 def _own_status(request: HttpRequest, evaluation, member, bid, declaration) -> tuple[str, str, str]:
     """(this member's status for the bid, the next step's words, its address)."""
     bid_url = reverse("evaluation:bid", kwargs={"public_id": evaluation.public_id, "bid_id": bid.public_id})
+    if declaration is None and request.user.pk in perms.lot_conflicted_people(bid):
+        return "Recused: a conflict with a bidder in this lot", "", ""
     if declaration is None:
         if perms.can_declare(request.user, evaluation, bid):
             declare_url = reverse(
@@ -130,6 +132,8 @@ def _own_status(request: HttpRequest, evaluation, member, bid, declaration) -> t
         return "Not declared", "", ""
     if declaration.conflict:
         return "Conflict declared: recused", "", ""
+    if request.user.pk in perms.lot_conflicted_people(bid):
+        return "Recused: a conflict with a bidder in this lot", "", ""
     marks_something = any(not c.is_price for c in member.criteria.all())
     if not marks_something:
         return "No conflict declared", "Read the bid", bid_url
