@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from trellis.routes.domain import TENDERING_PERIOD, TimeLimit
+from trellis.routes.domain import LIGHT_TOUCH_TENDERING_PERIOD, TENDERING_PERIOD, TimeLimit
 from trellis.routes.domain import sources as route_sources
 
 from .kinds import Kind
@@ -119,7 +119,16 @@ def minimum_period(
     (Procurement Act 2023 s.54) applies where it is longer than the kind's own minimum."""
     rule = MINIMUM_PERIODS[Kind(kind)]
     base = PeriodPart(rule.days, rule.rule, rule.source)
-    statutory = [t for t in route_limits if t.code == TENDERING_PERIOD and t.days is not None]
+    limits = list(route_limits)
+    if any(t.code == LIGHT_TOUCH_TENDERING_PERIOD for t in limits) and rule.source.startswith(route_sources.PA_S54):
+        # the route decision says a light touch contract: the Act sets no minimum, so the days are Trellis's own
+        base = PeriodPart(
+            rule.days,
+            f"{rule.rule} (Trellis's minimum: the law sets none for a light touch contract)",
+            f"{route_sources.PA_S54_LIGHT_TOUCH}; Trellis keeps {rule.days} days so that small organisations can "
+            f"bid ({route_sources.PA_S12})",
+        )
+    statutory = [t for t in limits if t.code == TENDERING_PERIOD and t.days is not None]
     longest = max(statutory, key=lambda t: t.days or 0, default=None)
     if longest is not None and longest.days is not None and longest.days > base.days:
         base = PeriodPart(longest.days, longest.stage, longest.source)

@@ -17,7 +17,7 @@ from trellis.opportunities.domain.dates import (
     minimum_period,
 )
 from trellis.opportunities.domain.kinds import Kind
-from trellis.routes.domain import TENDERING_PERIOD, TimeLimit
+from trellis.routes.domain import LIGHT_TOUCH_TENDERING_PERIOD, TENDERING_PERIOD, TimeLimit
 from trellis.routes.domain import sources as route_sources
 
 LONDON = ZoneInfo("Europe/London")
@@ -204,3 +204,14 @@ def test_publishing_reports_dates_out_of_order_before_anything_else():
     dates = KeyDates(questions_close_at=at(50), closes_at=at(40))
     result = check_for_publishing(dates, period, NOW)
     assert result.errors == {"questions_close_at": ["Questions must close before the deadline for bids."]}
+
+
+def test_a_light_touch_contract_keeps_trellis_s_minimum_without_claiming_the_law_sets_it():
+    light_touch = TimeLimit("No minimum for a light touch contract", None, "s.54", LIGHT_TOUCH_TENDERING_PERIOD)
+    period = minimum_period(Kind.COMPETITIVE_FLEXIBLE, consortium_bids_invited=False, route_limits=[light_touch])
+    assert period.days == 25
+    assert "the law sets none for a light touch contract" in period.parts[0].rule
+    assert "no minimum participation or tendering period for a light touch" in period.parts[0].source
+    # a grant round's own rule is not a statutory period and is left as it is
+    grant = minimum_period(Kind.GRANT_ROUND, consortium_bids_invited=False, route_limits=[light_touch])
+    assert grant.days == 28 and "light touch" not in grant.parts[0].rule

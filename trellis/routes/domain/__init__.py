@@ -32,7 +32,7 @@ from .facts import (
 )
 from .incumbent import SCENARIOS, IncumbentAssessment, Verdict, assess_incumbent
 from .justifications import DIRECT_AWARD_JUSTIFICATIONS, Justification
-from .notices import TENDERING_PERIOD, Notice, StandstillRule, TimeLimit
+from .notices import LIGHT_TOUCH_TENDERING_PERIOD, TENDERING_PERIOD, Notice, StandstillRule, TimeLimit
 from .routes import Reason, RouteOption
 from .thresholds import Regime, ThresholdCheck, ThresholdUnknown, threshold_check
 from .timeline import TimelineStage
@@ -42,6 +42,7 @@ DEFAULT_COST_ASSUMPTIONS: CostAssumptions = default_cost_assumptions()
 __all__ = [
     "DEFAULT_COST_ASSUMPTIONS",
     "DIRECT_AWARD_JUSTIFICATIONS",
+    "LIGHT_TOUCH_TENDERING_PERIOD",
     "ROUTES",
     "SCENARIOS",
     "TENDERING_PERIOD",

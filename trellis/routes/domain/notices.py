@@ -18,6 +18,8 @@ from .regimes import rules_for
 
 #: The regime table's code for the statutory minimum period for tenders (the opportunity's deadline reads it).
 TENDERING_PERIOD = "tendering_period"
+#: Its code for a light touch contract, for which the law sets no minimum (days is None).
+LIGHT_TOUCH_TENDERING_PERIOD = "tendering_period_light_touch"
 
 
 @dataclass(frozen=True)
