@@ -11,7 +11,7 @@
 - Ranking: highest total first, then the published tie-break (``TieBreak``); bids still equal share a rank (1, 1, 3).
   Totals are compared to 9 decimal places, so that floating-point noise never decides a rank.
 - Abnormally low price: a flag for investigation, never an automatic rejection (the authority must first ask the
-  bidder to explain; Act s.24 and PCR 2015 reg 69, research notes, uk-rules §1.6 and §3.5).
+  bidder to explain; Act s.19(4)–(5) and PCR 2015 reg 69, research notes, uk-rules §1.6 and §3.5).
 """
 
 from __future__ import annotations
