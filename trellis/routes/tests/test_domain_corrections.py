@@ -277,3 +277,14 @@ def test_the_advice_page_says_whether_the_threshold_includes_vat(start, said):
     ).to_dict()
     html = render_to_string("routes/includes/advice.html", {**presenters.advice_context(advice), "chart_url": "/c"})
     assert said in html
+
+
+def test_a_grant_s_advice_says_the_threshold_does_not_apply():
+    from django.template.loader import render_to_string
+
+    from trellis.routes.views import presenters
+
+    advice = advice_for(purpose="fund_own_activity", estimated_value_gbp=90000).to_dict()
+    html = render_to_string("routes/includes/advice.html", {**presenters.advice_context(advice), "chart_url": "/c"})
+    assert "Not applicable: a grant is not a procurement." in html
+    assert "The estimated value is" not in html
