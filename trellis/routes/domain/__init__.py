@@ -8,7 +8,7 @@ See docs/routes.md for the rules and their sources.
 """
 
 from .advice import Advice, advise
-from .calendar import Standstill, is_working_day, standstill, working_days_after
+from .calendar import Standstill, WorkingCalendar, calendar_for, standstill_period
 from .catalogue import ROUTES, Route, RouteInfo
 from .compact import CompactCheck, compact_checks
 from .costs import (
@@ -32,7 +32,16 @@ from .facts import (
 )
 from .incumbent import SCENARIOS, IncumbentAssessment, Verdict, assess_incumbent
 from .justifications import DIRECT_AWARD_JUSTIFICATIONS, Justification
-from .notices import LIGHT_TOUCH_TENDERING_PERIOD, TENDERING_PERIOD, Notice, StandstillRule, TimeLimit
+from .notices import (
+    LIGHT_TOUCH_TENDERING_PERIOD,
+    TENDERING_PERIOD,
+    Notice,
+    StandstillRule,
+    TimeLimit,
+    regime_standstill,
+    standstill_for,
+    time_limits_for,
+)
 from .routes import Reason, RouteOption
 from .thresholds import Regime, ThresholdCheck, ThresholdUnknown, threshold_check
 from .timeline import TimelineStage
@@ -80,8 +89,11 @@ __all__ = [
     "compact_checks",
     "competing_cost",
     "cost_of_competing",
-    "is_working_day",
-    "standstill",
+    "calendar_for",
+    "regime_standstill",
+    "standstill_for",
+    "standstill_period",
+    "time_limits_for",
     "threshold_check",
-    "working_days_after",
+    "WorkingCalendar",
 ]

@@ -9,12 +9,14 @@ confidence, its row says to check with your legal team and why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from . import sources
+from .calendar import Standstill, standstill_period
 from .catalogue import GRANT_ROUTES, Route
 from .context import Context
-from .regimes import rules_for
+from .regimes import RegimeRule, regime_rules, rules_for
 
 #: The regime table's code for the statutory minimum period for tenders (the opportunity's deadline reads it).
 TENDERING_PERIOD = "tendering_period"
@@ -55,11 +57,44 @@ class TimeLimit:
 
 @dataclass(frozen=True)
 class StandstillRule:
+    """The standstill a route's regime sets before the contract may be entered into, and how it is counted."""
+
     required: bool
     working_days: int | None
     calendar_days: int | None
     counts_from: str
     source: str
+    #: the regime whose calendar counts the days (``PA2023``, ``PCR2015``, ``PSR``; empty when nothing is procured)
+    regime: str = ""
+    #: the code of the notice that starts the standstill (``UK6``, ``PCR-ADN``, ``PSR-ITA``); empty when there is none
+    notice: str = ""
+    #: where no standstill is required but one may be applied voluntarily, its shortest length in working days
+    voluntary_working_days: int | None = None
+
+    @property
+    def from_day_after(self) -> bool:
+        """The days are counted from the day after the notice (the PSR), not beginning with it (the Act)."""
+        return self.counts_from.startswith("the day after")
+
+    def period(self, published: date, *, voluntary_days: int | None = None) -> Standstill | None:
+        """The standstill a notice published on ``published`` starts: the required one, or a voluntary one of
+        ``voluntary_days`` working days (None when neither applies)."""
+        if self.required:
+            return standstill_period(
+                published,
+                regime=self.regime,
+                working_days=self.working_days,
+                calendar_days=self.calendar_days,
+                from_day_after=self.from_day_after,
+                source=self.source,
+            )
+        if voluntary_days and self.voluntary_working_days:
+            if voluntary_days < self.voluntary_working_days:
+                raise ValueError(
+                    f"A voluntary standstill must last at least {self.voluntary_working_days} working days."
+                )
+            return standstill_period(published, regime=self.regime, working_days=voluntary_days, source=self.source)
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +103,9 @@ class StandstillRule:
             "calendar_days": self.calendar_days,
             "counts_from": self.counts_from,
             "source": self.source,
+            "regime": self.regime,
+            "notice": self.notice,
+            "voluntary_working_days": self.voluntary_working_days,
         }
 
 
@@ -106,11 +144,25 @@ def standstill_for(route: Route, ctx: Context) -> StandstillRule:
         return StandstillRule(False, None, None, "", "No standstill: nothing is procured.")
     if route in GRANT_ROUTES:
         return StandstillRule(False, None, None, "", f"No standstill. {sources.GRANT_NOT_PROCUREMENT}")
-    rule = rules_for(route, ctx, "standstill")[0]
+    return _standstill_rule(rules_for(route, ctx, "standstill")[0])
+
+
+def regime_standstill(regime: str) -> StandstillRule:
+    """The standstill a regime requires before a competitively awarded contract (its first required row)."""
+    found = next((r for r in regime_rules() if r.regime == regime and r.kind == "standstill" and r.required), None)
+    if found is None:
+        raise LookupError(f"No regime called “{regime}” sets a standstill.")
+    return _standstill_rule(found)
+
+
+def _standstill_rule(rule: RegimeRule) -> StandstillRule:
     return StandstillRule(
         rule.required,
         rule.days if rule.required and rule.day_count == "working" else None,
         rule.days if rule.required and rule.day_count == "calendar" else None,
         rule.counts_from,
         f"{rule.name}: {rule.source}" if not rule.required else rule.source,
+        regime=rule.regime,
+        notice=rule.code,
+        voluntary_working_days=rule.days if not rule.required and rule.code and rule.days else None,
     )

@@ -23,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .calendar import nth_working_day_from, working_days_after
 from .catalogue import Route
 from .context import Context
 from .notices import StandstillRule, notices_for, standstill_for
@@ -155,12 +154,9 @@ def _applies(row: StageRow, route: Route, ctx: Context, rule: StandstillRule, no
 
 
 def _standstill_end(published: date, rule: StandstillRule) -> date:
-    if rule.calendar_days:
-        return published + timedelta(days=rule.calendar_days)
-    assert rule.working_days is not None
-    if rule.counts_from.startswith("the day after"):
-        return working_days_after(published, rule.working_days)
-    return nth_working_day_from(published, rule.working_days)
+    period = rule.period(published)
+    assert period is not None, "the timeline has a standstill stage only where one is required"
+    return period.last_day
 
 
 def build_timeline(route: Route, ctx: Context) -> tuple[TimelineStage, ...]:
@@ -181,7 +177,7 @@ def build_timeline(route: Route, ctx: Context) -> tuple[TimelineStage, ...]:
         if row.kind == "standstill":
             published = stages[-1].ends if stages else cursor
             ends = _standstill_end(published, rule)
-            starts = published if not rule.counts_from.startswith("the day after") else published + ONE_DAY
+            starts = published if not rule.from_day_after else published + ONE_DAY
             label = (
                 f"Standstill ({rule.working_days} working days)"
                 if rule.working_days

@@ -173,7 +173,25 @@ def test_standstill_json_over_christmas():
     out, _ = run("standstill", "--published", "2024-12-24", "--json")
     data = json.loads(out)
     assert data["working_days"] == 8
-    assert data["last_day"] == "2025-01-07"
+    # s.123: 2 January is a bank holiday in Scotland, so not a working day under the Act
+    assert data["last_day"] == "2025-01-08"
+    assert data["regime"] == "PA2023" and "s.123" in data["calendar_source"]
+
+
+@pytest.mark.parametrize(
+    ("regime", "published", "last_day"),
+    [
+        ("PSR", "2024-12-24", "2025-01-08"),  # reg 12: from the day after; 2 January is a working day in England
+        ("PCR2015", "2025-06-11", "2025-06-23"),  # reg 87: the tenth day is a Saturday, so the next working day
+    ],
+)
+def test_standstill_by_regime(regime, published, last_day):
+    out, _ = run("standstill", "--published", published, "--regime", regime, "--json")
+    assert json.loads(out)["last_day"] == last_day
+
+
+def test_standstill_unknown_regime_is_refused():
+    assert "--regime" in run_failing("standstill", "--published", "2025-06-11", "--regime", "EU2014", "--json")
 
 
 def test_standstill_text_over_easter():

@@ -55,8 +55,9 @@ def test_standstill_over_christmas_in_a_timeline():
     award = next(s for s in stages if s.stage.startswith("Assessment summaries"))
     standstill = next(s for s in stages if s.stage.startswith("Standstill"))
     assert award.ends == date(2026, 12, 22)
-    # 22, 23, 24, 29, 30, 31 Dec (25 and 28 Dec bank holidays), 4 and 5 Jan (1 Jan bank holiday)
-    assert standstill.ends == date(2027, 1, 5)
+    # s.123: 22, 23, 24, 29, 30, 31 Dec (25 and 28 Dec bank holidays), 5 and 6 Jan (1 Jan everywhere, and
+    # Monday 4 Jan in Scotland for the 2 January holiday falling on a Saturday)
+    assert standstill.ends == date(2027, 1, 6)
 
 
 def test_light_touch_contracts_have_no_standstill_stage():

@@ -23,7 +23,7 @@ from trellis.routes.domain import (
     FactsInvalid,
     ThresholdUnknown,
     advise,
-    standstill,
+    regime_standstill,
     threshold_check,
 )
 from trellis.routes.domain.money import gbp
@@ -47,6 +47,15 @@ def _parse_date(value: str, option: str) -> date:
     return day
 
 
+#: The regimes that set a standstill, and the notice that starts it in each.
+STANDSTILL_NOTICES = {
+    "PA2023": "A contract award notice published",
+    "PCR2015": "Award decision notices sent",
+    "PSR": "A notice of intention to award published",
+}
+STANDSTILL_REGIMES = tuple(STANDSTILL_NOTICES)
+
+
 class Command(BaseCommand):
     help = "The commissioning-route advisor: advise on a need, check a threshold, or work out a standstill period."
 
@@ -66,8 +75,14 @@ class Command(BaseCommand):
         t.add_argument("--will-advertise", action="store_true", help="the contract will be advertised")
         t.add_argument("--json", action="store_true", help="print JSON")
 
-        s = sub.add_parser("standstill", help="the last day of the 8 working day standstill")
+        s = sub.add_parser("standstill", help="the last day of the standstill a regime requires")
         s.add_argument("--published", required=True, metavar="YYYY-MM-DD", help="the day the award notice is published")
+        s.add_argument(
+            "--regime",
+            choices=STANDSTILL_REGIMES,
+            default="PA2023",
+            help="the law the award is made under (default: the Procurement Act 2023)",
+        )
         s.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, action: str, **options):
@@ -76,7 +91,7 @@ class Command(BaseCommand):
         elif action == "threshold":
             self._threshold(**options)
         else:
-            self._standstill(options["published"], as_json=options["json"])
+            self._standstill(options["published"], options["regime"], as_json=options["json"])
 
     # -- advise -----------------------------------------------------------------------------------
     def _advise(self, facts_path: str, *, as_json: bool) -> None:
@@ -143,16 +158,20 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     # -- standstill -------------------------------------------------------------------------------
-    def _standstill(self, published: str, *, as_json: bool) -> None:
+    def _standstill(self, published: str, regime: str, *, as_json: bool) -> None:
         day = _parse_date(published, "--published")
-        period = standstill(day)
+        rule = regime_standstill(regime)
+        period = rule.period(day)
+        assert period is not None  # the regime's standstill is a required one
         if as_json:
             self.stdout.write(json.dumps(period.to_dict(), indent=2))
             return
+        length = f"{period.working_days} working days" if period.working_days else f"{period.calendar_days} days"
         self.stdout.write(
-            f"A contract award notice published on {long_date(day)} starts a standstill of {period.working_days} "
-            f"working days ending on {period.last_day:%A} {long_date(period.last_day)}. The contract may be entered "
-            f"into from {long_date(period.contract_may_be_entered_from)}.\nSource: {period.source}"
+            f"{STANDSTILL_NOTICES[regime]} on {long_date(day)} starts a standstill of {length} ending on "
+            f"{period.last_day:%A} {long_date(period.last_day)}. The contract may be entered into from "
+            f"{long_date(period.contract_may_be_entered_from)}.\nSource: {period.source}\n"
+            f"Working days: {period.calendar_source}"
         )
 
 
