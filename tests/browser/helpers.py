@@ -113,6 +113,14 @@ def submit(page: Page, button: Locator) -> Response:
     return response
 
 
+def fill_date(page: Page, group: str, day) -> None:
+    """Type a date into the GOV.UK date input whose fieldset is named ``group``."""
+    box = page.get_by_role("group", name=group)
+    box.get_by_label("Day").fill(str(day.day))
+    box.get_by_label("Month").fill(str(day.month))
+    box.get_by_label("Year").fill(str(day.year))
+
+
 def sign_in(page: Page, email: str, password: str) -> None:
     """Sign in with e-mail and password through the real sign-in page."""
     visit(page, "/accounts/login/")

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import sign_in, submit, visit
+from tests.browser.helpers import fill_date, sign_in, submit, visit
 from trellis.bids.domain import receipts
 from trellis.bids.models import Bid, Opening, Receipt
 from trellis.bids.selectors import submitted_content
@@ -27,13 +27,6 @@ ANSWER = "Yes. Insurance is a direct cost of the project; show it in your full c
 OUR_ANSWER = "We run two sheds in Eastfield with forty regular members, most referred by their GP."
 GROUP = "A constituted community group in Northbridge"
 SAFEGUARDING = "Has a safeguarding policy"
-
-
-def _fill_date(page: Page, group: str, day) -> None:
-    box = page.get_by_role("group", name=group)
-    box.get_by_label("Day").fill(str(day.day))
-    box.get_by_label("Month").fill(str(day.month))
-    box.get_by_label("Year").fill(str(day.year))
 
 
 def _switch_to(page: Page, email: str, password: str) -> None:
@@ -56,8 +49,8 @@ def _publish_a_grant_round(page: Page, commissioner: str, officer: str, password
     page.get_by_label("Summary").fill("Grants for sheds where older men meet, make and mend together.")
     page.get_by_label("Estimated value").fill("£40,000")
     page.get_by_label("How long will it run, in months?").fill("36")
-    _fill_date(page, "Questions close on", today + timedelta(days=30))
-    _fill_date(page, "Deadline for bids", today + timedelta(days=45))
+    fill_date(page, "Questions close on", today + timedelta(days=30))
+    fill_date(page, "Deadline for bids", today + timedelta(days=45))
     page.get_by_label("Time of the deadline").fill("5pm")
     submit(page, page.get_by_role("button", name="Save the details"))
     submit(page, page.get_by_role("link", name="Change specification and outcomes"))

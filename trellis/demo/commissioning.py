@@ -21,6 +21,7 @@ from trellis.core.models import Person
 from trellis.demo.pdf import simple_pdf
 from trellis.opportunities import selectors as opp_selectors
 from trellis.opportunities import services as opp_services
+from trellis.opportunities.domain import conflicts as conflict_rules
 from trellis.opportunities.domain.criteria import TEMPLATES
 from trellis.organisations import selectors as org_selectors
 from trellis.routes import selectors as route_selectors
@@ -29,6 +30,21 @@ from trellis.routes import services as route_services
 DATA_FILE = "data/opportunities.json"
 LONDON = ZoneInfo("Europe/London")
 NOON = time(12, 0)
+
+
+#: What the demo's officers record before a tender notice (Procurement Act 2023 s.83).
+DEMO_CONFLICTS = (
+    "None identified. Every officer, panel member and the approver was asked to declare any interest in the "
+    "providers working in Northbridge; anyone who later declares one is recused from the bids of that lot."
+)
+
+
+def assess_conflicts(officer, opportunity) -> None:
+    """Record the conflicts assessment a tender needs before it is approved and published (s.83)."""
+    if conflict_rules.needs_assessment(opportunity.kind, opportunity.regime):
+        opp_services.conflicts_assessment_record(
+            actor=officer, opportunity=opportunity, conflicts=DEMO_CONFLICTS, declarations_sought=True
+        )
 
 
 def commissioning_data() -> dict[str, Any]:
@@ -133,6 +149,7 @@ def _opportunity(item: dict[str, Any], place, people: dict[str, Person], decisio
     if state == "draft":
         return
     approver = people[item["approved_by"]]
+    assess_conflicts(approver, opportunity)
     opp_services.opportunity_transition(actor=approver, opportunity=opportunity, action="approve")
     if state == "approved":
         return

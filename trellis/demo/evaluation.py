@@ -12,8 +12,9 @@ charity), closed, opened and evaluated by a panel of officers, an external exper
   contracts have no mandatory standstill (uk-rules §1.10). A consortium bids. Every evaluator has submitted and one
   criterion diverges: it waits for the moderator (the demo's procurement officer), who can moderate it.
 - "Accessible door-to-door transport": an open tender worth £480,000, above the threshold for a council's services
-  (£214,904 in 2024–25, £207,720 from 2026; uk-rules §1.2), awarded three days ago; its standstill of 8 working
-  days (uk-rules §1.10) is still running, so the contract cannot yet be entered into.
+  (£214,904 in 2024–25, £207,720 from 2026; uk-rules §1.2), awarded three days ago; the contract award notice was
+  published two days ago, so its standstill of 8 working days (Procurement Act 2023 s.51) is still running and the
+  contract cannot yet be entered into.
 
 Dates in the file are days from today (negative: in the past); deadlines fall at noon, London time, and each step
 happens at a set hour of its day. A story whose opportunity already exists (matched by title) is left alone, so
@@ -34,7 +35,14 @@ from trellis.bids import services as bid_services
 from trellis.bids.domain.bidding import DECLARATIONS
 from trellis.core.models import Person
 from trellis.demo.bids import confirm_eligibility
-from trellis.demo.commissioning import LONDON, criteria_rows, noon_on, opportunity_fields, saved_decisions
+from trellis.demo.commissioning import (
+    LONDON,
+    assess_conflicts,
+    criteria_rows,
+    noon_on,
+    opportunity_fields,
+    saved_decisions,
+)
 from trellis.demo.pdf import simple_pdf
 from trellis.evaluation import services as evaluation_services
 from trellis.opportunities import selectors as opp_selectors
@@ -80,6 +88,7 @@ def _publish(item: dict[str, Any], place, people: dict[str, Person], decisions: 
         upload.name = f"{doc['title']}.pdf"
         opp_services.document_add(actor=creator, opportunity=opportunity, upload=upload, title=doc["title"])
     published_at = noon_on(today, -item["published_days_ago"])
+    assess_conflicts(approver, opportunity)
     opp_services.opportunity_transition(actor=approver, opportunity=opportunity, action="approve", now=published_at)
     opp_services.opportunity_transition(actor=approver, opportunity=opportunity, action="publish", now=published_at)
     return opportunity, criteria
@@ -206,6 +215,14 @@ def _moderate(spec: dict[str, Any], evaluation, criteria: dict, bids: dict, peop
         declares_no_conflict=True,
         now=_at(today, approval["in_days"], "approve"),
     )
+    notice = spec.get("award_notice")
+    if notice:
+        evaluation_services.award_notice_publish(
+            actor=people[notice["by"]],
+            evaluation=evaluation,
+            published_on=today + timedelta(days=notice["in_days"]),
+            today=today,
+        )
 
 
 def _story(story: dict[str, Any], place, people: dict[str, Person], decisions: dict, today: date) -> None:

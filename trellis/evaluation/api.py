@@ -21,8 +21,12 @@ from trellis.organisations.api.schemas import Problem
 
 router = Router(tags=["evaluation"])
 
-#: The most random weight perturbations one request may ask for (the engine's default is 1,000).
-MAX_PERTURBATIONS = 10_000
+#: Options of the old analysis by random weight perturbations, refused with a reason (see ``winner_margin``).
+REMOVED = {
+    "perturbations": "This option was removed: the result now says what change of marks would change the winner, "
+    "worked out exactly, with no random weight perturbations. Leave it out.",
+    "seed": "This option was removed: nothing in the evaluation is random any more. Leave it out.",
+}
 
 RUN_EXAMPLE = {
     "criteria": [
@@ -52,24 +56,23 @@ def _body(request) -> dict[str, Any]:
     return body
 
 
-def _whole(value: Any, name: str, *, default: int, maximum: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
-        raise ValidationFailed.of({name: [f"Give a whole number from 0 to {maximum:,}."]})
-    return value
+def _refuse_removed(body: dict[str, Any]) -> None:
+    errors = {name: [reason] for name, reason in REMOVED.items() if name in body}
+    if errors:
+        raise ValidationFailed.of(errors)
 
 
 @router.post(
     "/run",
     auth=OptionalTokenAuth(),
     response={200: dict[str, Any], 401: Problem, 422: Problem},
-    summary="Score, rank and test the sensitivity of a set of bids",
+    summary="Score and rank a set of bids, and say what would change the winner",
     description="Send an evaluation in the EVALUATION.json format (docs/evaluation-methods.md): criteria with weights "
     "and scales, the price method and rules, the bids with their prices, every evaluator's marks and any consensus "
-    "marks. Get back each bid's lines, quality and price points, total, rank and flags, the divergent marks and the "
-    "sensitivity of the winner. Optional `perturbations` (0 to 10,000, default 1,000) and `seed` (default 0). Bad "
-    "input gives a 422 problem with `errors` naming each field by its path.",
+    "marks. Get back each bid's lines, quality and price points, total, rank and flags, the divergent marks and "
+    "`change_the_winner`: the fewest changes of marks that would change the winner, and which marks (for the "
+    "authority's own assurance, not for bidders). Bad input gives a 422 problem with `errors` naming each field by "
+    "its path; the removed options `perturbations` and `seed` are refused the same way.",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -79,9 +82,8 @@ def _whole(value: Any, name: str, *, default: int, maximum: int) -> int:
 )
 def run(request):
     body = _body(request)
-    perturbations = _whole(body.pop("perturbations", None), "perturbations", default=1000, maximum=MAX_PERTURBATIONS)
-    seed = _whole(body.pop("seed", None), "seed", default=0, maximum=2**32 - 1)
-    return result_as_json(evaluate(parse_evaluation(body), perturbations=perturbations, seed=seed))
+    _refuse_removed(body)
+    return result_as_json(evaluate(parse_evaluation(body)))
 
 
 @router.post(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -67,9 +65,9 @@ def recommendation_sent_back(evaluation: Evaluation, *, reason: str) -> Message:
     )
 
 
-def outcome(bid, *, successful: bool, standstill_last_day: date | None) -> Message:
-    """To each opened bid's provider when the award is approved: whether it won, the standstill if there is one,
-    and where its assessment summary is."""
+def outcome(bid, *, successful: bool, standstill_follows: bool) -> Message:
+    """To each opened bid's provider when the award is approved: whether it won, that a standstill will follow the
+    award notice where one applies, and where its assessment summary is (Procurement Act 2023 s.50(2)–(3))."""
     values = {
         "organisation": bid.organisation.name,
         "title": bid.opportunity.title,
@@ -79,10 +77,29 @@ def outcome(bid, *, successful: bool, standstill_last_day: date | None) -> Messa
         body = gettext("%(organisation)s's bid for %(title)s (%(reference)s) is successful.") % values
     else:
         body = gettext("%(organisation)s's bid for %(title)s (%(reference)s) has not been successful.") % values
-    if standstill_last_day:
+    if standstill_follows:
         body += gettext(
-            " A standstill period runs until the end of %(last_day)s: no contract is entered into before then."
-        ) % {"last_day": f"{standstill_last_day:%A %-d %B %Y}"}
+            " A standstill period will start when the award notice is published: we will tell you its dates. No "
+            "contract is entered into before it ends."
+        )
     body += gettext("\n\nYour assessment summary, with your scores and the reasons for them, is on your bid's page.")
     subject = gettext("Successful: %(title)s") if successful else gettext("Outcome: %(title)s")
     return Message(subject=subject % values, body=body, url=bid_url(bid))
+
+
+def award_notice_published(bid, decision) -> Message:
+    """To each bidder when the award notice is published: the standstill's dates, or that there is none."""
+    values = {
+        "title": bid.opportunity.title,
+        "reference": bid.opportunity.reference,
+        "published": f"{decision.award_notice_published_on:%A %-d %B %Y}",
+    }
+    body = gettext("The award notice for %(title)s (%(reference)s) was published on %(published)s.") % values
+    if decision.standstill_last_day:
+        body += " " + gettext(
+            "The standstill runs until the end of %(last_day)s: no contract is entered into before then. A supplier "
+            "who starts a claim and notifies us during the standstill suspends the award."
+        ) % {"last_day": f"{decision.standstill_last_day:%A %-d %B %Y}"}
+    else:
+        body += " " + gettext("No standstill applies to this contract.")
+    return Message(subject=gettext("Award notice published: %(title)s") % values, body=body, url=bid_url(bid))

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from trellis.core.models import BaseModel, Person
+from trellis.evaluation.domain.award import SUSPENSION_ENDINGS
 from trellis.evaluation.domain.scheme import DEFAULT_DIVERGENCE
 from trellis.evaluation.domain.workflow import PanelRole, State
 
@@ -131,11 +132,27 @@ class AwardDecision(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     #: the approver declared, when approving, no conflict of interest with any bidder (Procurement Act 2023 s.81)
     approver_declared_no_conflict = models.BooleanField(default=False)
+    #: a mandatory standstill applies to the route (set at approval; it starts with the award notice)
     standstill_applies = models.BooleanField(default=False)
     standstill_reason = models.CharField(max_length=300, blank=True)
+    #: the award notice that starts the standstill: its day, entered by an officer (#14 will publish it)
+    award_notice_published_on = models.DateField(null=True, blank=True)
+    award_notice_recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    #: mandatory, voluntary or none, once the notice is published
+    standstill_kind = models.CharField(max_length=12, blank=True)
     standstill_last_day = models.DateField(null=True, blank=True)
+    standstill_source = models.TextField(blank=True)
+    exclusions_checked_on = models.DateField(null=True, blank=True)
+    exclusions_checked_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    exclusions_note = models.TextField(blank=True)
     contract_entered_on = models.DateField(null=True, blank=True)
     contract_entered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    #: the notice due after the contract (the contract details notice under the Act) and its last day
+    contract_notice_name = models.CharField(max_length=100, blank=True)
+    contract_notice_due = models.DateField(null=True, blank=True)
+    contract_notice_source = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"Award decision {self.pk}"
@@ -143,3 +160,34 @@ class AwardDecision(models.Model):
     @property
     def is_award(self) -> bool:
         return self.winning_bids.exists()
+
+
+class Challenge(models.Model):
+    """A claim against the award notified to the authority during the standstill: it suspends entry into the
+    contract (Procurement Act 2023 s.101) until the court lifts the suspension or the claim is withdrawn."""
+
+    decision = models.ForeignKey(AwardDecision, on_delete=models.PROTECT, related_name="challenges")
+    claimant = models.CharField(max_length=200)
+    notified_on = models.DateField()
+    summary = models.TextField()
+    recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    ended_on = models.DateField(null=True, blank=True)
+    #: how the suspension ended: ``lifted_by_court`` or ``withdrawn`` (``award.SUSPENSION_ENDINGS``)
+    ended_how = models.CharField(max_length=20, blank=True)
+    end_note = models.TextField(blank=True)
+    ended_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["notified_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Challenge {self.pk}"
+
+    @property
+    def stands(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def ended_how_label(self) -> str:
+        return SUSPENSION_ENDINGS.get(self.ended_how, "")

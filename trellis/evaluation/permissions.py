@@ -236,13 +236,19 @@ def can_decide(actor, evaluation: Evaluation) -> Decision:
     return allow()
 
 
-def can_enter_contract(actor, evaluation: Evaluation) -> Decision:
+#: The states in which the award steps after approval are recorded.
+AWARD_STEP_STATES = frozenset({State.DECIDED, State.STANDSTILL, State.SUSPENDED, State.CHECKED})
+
+
+def can_record_award_steps(actor, evaluation: Evaluation) -> Decision:
+    """The award notice, a challenge, the exclusion checks and the contract: commissioners and procurement officers,
+    once the decision is approved (the lifecycle table then says which step comes next)."""
     if not is_officer(actor):
         return deny(OFFICERS_ONLY)
     if _stopped(evaluation):
         return deny(CANCELLED)
-    if evaluation.state != State.DECIDED:
-        return deny("The contract can be recorded only once the decision has been approved.")
+    if evaluation.state not in AWARD_STEP_STATES:
+        return deny("The award steps are recorded once the decision has been approved, until the contract is.")
     return allow()
 
 
@@ -257,9 +263,9 @@ def can_see_prices(actor, evaluation: Evaluation, *, quality_moderated: bool) ->
 
 
 #: The states in which the award decision has been approved: the assessment summaries can be read.
-SUMMARY_STATES = frozenset({State.DECIDED, State.CONCLUDED})
+SUMMARY_STATES = AWARD_STEP_STATES | {State.CONCLUDED}
 #: The states from which the evaluation report can be read: a recommendation exists.
-REPORT_STATES = frozenset({State.RECOMMENDED, State.DECIDED, State.CONCLUDED})
+REPORT_STATES = SUMMARY_STATES | {State.RECOMMENDED}
 
 
 def can_view_summary(actor, bid: Bid, evaluation: Evaluation) -> Decision:

@@ -37,6 +37,7 @@ from trellis.evaluation.domain import (
 )
 from trellis.evaluation.domain.summary import AssessmentSummary, CriterionInWords, build_summary, criterion_in_words
 from trellis.evaluation.domain.totals import number
+from trellis.evaluation.domain.winner_margin import in_words
 from trellis.evaluation.models import AwardDecision, ConsensusMark, Evaluation, Mark, PanelMember
 from trellis.opportunities.domain.kinds import Kind
 
@@ -61,10 +62,21 @@ def _snapshots(decision: AwardDecision) -> list[dict[str, Any]]:
     return list((decision.result or {}).get("lots") or [])
 
 
-def _recompute(snapshot: dict[str, Any], *, perturbations: int) -> tuple[EvaluationInput, EvaluationResult]:
-    """The engine's input kept with the decision, and its result worked out again with the same seed."""
+#: The parts of a stored result that are the decision, compared when checking that the result worked out again is
+#: the one kept. The authority's own analysis beside them is left out: it has changed form over time (results kept
+#: before the winner-margin analysis hold an older one), and it is not part of the decision.
+DECISION_KEYS = ("winner", "price_method", "tie_break", "exclusion", "bids", "divergences", "notes")
+
+
+def _recompute(snapshot: dict[str, Any]) -> tuple[EvaluationInput, EvaluationResult]:
+    """The engine's input kept with the decision, and its result worked out again."""
     data = parse_evaluation(snapshot["input"])
-    return data, evaluate(data, perturbations=perturbations, seed=int(snapshot.get("seed") or 0))
+    return data, evaluate(data)
+
+
+def _decided(result: dict[str, Any]) -> dict[str, Any]:
+    """A stored or recomputed result as JSON, the decision only (``DECISION_KEYS``)."""
+    return {key: result.get(key) for key in DECISION_KEYS}
 
 
 def _name(person) -> str:
@@ -106,7 +118,7 @@ def summary_for(actor, bid_public_id) -> SummaryPage:
     snapshot = next((s for s in _snapshots(decision) if s.get("lot") == lot), None) if decision else None
     if decision is None or snapshot is None or bid.pk not in {b.pk for b in lot_bids}:
         raise NotFound("No assessment summary for this bid: it was not one of the bids assessed.")
-    data, result = _recompute(snapshot, perturbations=0)
+    data, result = _recompute(snapshot)
     winner = next((w for w in decision.winning_bids.all() if _lot_of(w) == lot), None)
     wanted = [bid] + ([winner] if winner is not None and winner.pk != bid.pk else [])
     rationales = {
@@ -179,7 +191,7 @@ class LotRecord:
     result: EvaluationResult
     bids: list[BidRecord]
     divergences: list[DivergenceRow]
-    sensitivity: list[str]  # sentences
+    change_the_winner: str  # what it would take to change the winner, in words (for the authority only)
     reproduced: bool  # the result worked out again equals the one kept with the decision
 
 
@@ -311,31 +323,6 @@ def _consensus(evaluation: Evaluation, bid_ids: list[int]) -> dict[tuple[int, in
     return {(c.bid_id, c.criterion_id): c for c in agreed}
 
 
-def _sensitivity(result: EvaluationResult, names: dict[str, str], criteria: dict[str, str]) -> list[str]:
-    s = result.sensitivity
-    if s.winner is None:
-        return [s.note or "There is no single winner, so there is no sensitivity to show."]
-    sentences = []
-    change = s.smallest_weight_change
-    if change is not None:
-        direction = "Raising" if change.change > 0 else "Lowering"
-        sentences.append(
-            f"{direction} the weight of “{criteria.get(change.criterion, change.criterion)}” by "
-            f"{number(abs(change.change))} percentage points (to {number(change.new_weight)}%), with the other "
-            f"weights rescaled to keep 100, would make {names.get(change.new_winner, change.new_winner)} the winner."
-        )
-    if s.winner_holds is not None:
-        five, ten = s.winner_holds.get("5"), s.winner_holds.get("10")
-        sentences.append(
-            f"{names.get(s.winner, s.winner)} stays the winner in {number((five or 0) * 100)}% of random changes of "
-            f"up to 5% to every weight and in {number((ten or 0) * 100)}% of changes of up to 10% "
-            f"({s.perturbations:,} tries, seed {s.seed})."
-        )
-    if s.note:
-        sentences.append(s.note)
-    return sentences
-
-
 def _divergences(result: EvaluationResult, names: dict[str, str], criteria: dict[str, str]) -> list[DivergenceRow]:
     return [
         DivergenceRow(
@@ -354,9 +341,8 @@ def _lot(
     evaluation: Evaluation, snapshot: dict[str, Any], lot_bids: list, winner_ids: set[int]
 ) -> tuple[EvaluationInput, LotRecord]:
     stored = snapshot.get("result") or {}
-    perturbations = int((stored.get("sensitivity") or {}).get("perturbations") or 0)
-    data, result = _recompute(snapshot, perturbations=perturbations)
-    reproduced = json.loads(json.dumps(result_as_json(result))) == stored
+    data, result = _recompute(snapshot)
+    reproduced = _decided(json.loads(json.dumps(result_as_json(result)))) == _decided(stored)
     by_key = {selectors.bid_key(b): b for b in lot_bids}
     names = {key: b.organisation.name for key, b in by_key.items()}
     criteria = {c.key: c.name for c in data.scheme.criteria}
@@ -395,7 +381,7 @@ def _lot(
         result=result,
         bids=records,
         divergences=_divergences(result, names, criteria),
-        sensitivity=_sensitivity(result, names, criteria),
+        change_the_winner=in_words(result.change_the_winner, names),
         reproduced=reproduced,
     )
 
@@ -421,7 +407,8 @@ def _audit(evaluation: Evaluation, all_bids: list) -> AuditCounts:
 def report_for(actor, evaluation: Evaluation) -> Report:
     """The evaluation report for the decision-maker and the audit file: the rules, the panel, the conflicts
     declared, every submitted mark with its justification, the consensus and its rationale, divergences, totals,
-    ranks and flags, sensitivity, the recommendation and its approval, the standstill, and how many marks changed."""
+    ranks and flags, what would change the winner, the recommendation and its approval, the standstill, and how
+    many marks changed."""
     allowed = perms.can_view_report(actor, evaluation)
     if not allowed:
         raise PermissionDenied(allowed.reason)

@@ -156,21 +156,19 @@ class Outcome:
     as_json: dict[str, Any] = field(default_factory=dict)
 
 
-def evaluation_outcome(evaluation: Evaluation, *, perturbations: int = 1000) -> Outcome:
+def evaluation_outcome(evaluation: Evaluation) -> Outcome:
     results: dict[int | None, EvaluationResult] = {}
     keyed: dict[int | None, dict[str, Any]] = {}
     winners = []
     snapshot: dict[str, Any] = {"lots": []}
     for lot, lot_bids in _by_lot(bids(evaluation)).items():
         data = engine_input(evaluation, lot_bids)
-        result = evaluate(data, perturbations=perturbations, seed=evaluation.pk or 0)
+        result = evaluate(data)
         results[lot] = result
         keyed[lot] = {bid_key(b): b for b in lot_bids}
         if result.winner is not None:
             winners.append(keyed[lot][result.winner])
-        snapshot["lots"].append(
-            {"lot": lot, "input": input_as_json(data), "result": result_as_json(result), "seed": evaluation.pk or 0}
-        )
+        snapshot["lots"].append({"lot": lot, "input": input_as_json(data), "result": result_as_json(result)})
     return Outcome(results=results, bids=keyed, winners=winners, as_json=snapshot)
 
 
@@ -202,16 +200,6 @@ def consensus_missing(evaluation: Evaluation) -> list[tuple[Any, Any]]:
 
 def quality_moderated(evaluation: Evaluation) -> bool:
     return not consensus_missing(evaluation)
-
-
-def standstill_rule(opportunity: Opportunity) -> workflow.StandstillRule:
-    light_touch = False
-    decision = opportunity.route_decision
-    if decision is not None:
-        light_touch = str((decision.facts or {}).get("service_category", "")) == "light_touch"
-    return workflow.standstill_rule(
-        kind=opportunity.kind, route=opportunity.route, regime=opportunity.regime, light_touch=light_touch
-    )
 
 
 # What a panel member sees -------------------------------------------------------------------------------------

@@ -282,6 +282,26 @@ class StageParticipant(models.Model):
         return f"{self.organisation} at stage {self.stage_index + 1} of {self.opportunity}"
 
 
+class ConflictsAssessment(models.Model):
+    """The conflicts assessment prepared before the tender notice and kept under review (Procurement Act 2023 s.83).
+    Never edited: each review is a new row, and the latest stands."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="conflicts_assessments")
+    conflicts = models.TextField(help_text="The conflicts of interest, actual or potential, identified (or none).")
+    mitigation = models.TextField(blank=True, help_text="The steps taken, or to be taken, to mitigate them.")
+    declarations_sought = models.BooleanField(
+        default=False, help_text="Everyone who can influence the procurement was asked to declare."
+    )
+    recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Conflicts assessment {self.pk} of {self.opportunity}"
+
+
 class AlertSubscription(models.Model):
     """What a person wants to hear about: new opportunities for these service types and wards.
 

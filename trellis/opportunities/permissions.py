@@ -114,6 +114,18 @@ def can_view_opportunity(actor, opportunity) -> Decision:
     return deny("This opportunity has not been published.")
 
 
+def can_assess_conflicts(actor, opportunity) -> Decision:
+    """Commissioners and procurement officers record the conflicts assessment before the tender notice and review
+    it until the award (Procurement Act 2023 s.83), but not once the opportunity is cancelled."""
+    if not _signed_in(actor):
+        return deny(SIGN_IN)
+    if not is_officer(actor):
+        return deny(OFFICERS_ONLY)
+    if opportunity.status == Status.CANCELLED:
+        return deny("This opportunity is cancelled: there is nothing left to assess.")
+    return allow()
+
+
 def can_view_staff_side(actor, opportunity=None) -> Decision:
     """Drafts, every question with who asked it, the history: the council's side."""
     if not _signed_in(actor):

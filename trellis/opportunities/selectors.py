@@ -19,6 +19,7 @@ from trellis.core.errors import NotFound
 from trellis.core.models import Person
 from trellis.opportunities import permissions as perms
 from trellis.opportunities.domain import aggregation, dates, prequalification
+from trellis.opportunities.domain import conflicts as conflict_rules
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.criteria import weight_errors
 from trellis.opportunities.domain.kinds import Kind
@@ -28,6 +29,7 @@ from trellis.opportunities.models import (
     AlertSubscription,
     Clarification,
     ClarificationStatus,
+    ConflictsAssessment,
     FrameworkMember,
     Opportunity,
     OpportunityDocument,
@@ -37,7 +39,19 @@ from trellis.organisations import selectors as directory
 from trellis.organisations.domain.accreditation import Evidence, EvidenceKind
 from trellis.places import selectors as place_selectors
 from trellis.routes import selectors as route_selectors
-from trellis.routes.domain import Facts, FactsInvalid, Route, TimeLimit
+from trellis.routes.domain import (
+    Facts,
+    FactsInvalid,
+    Route,
+    StandstillRule,
+    TimeLimit,
+    after_contract_notice,
+    no_standstill,
+    regime_after_contract_notice,
+    regime_standstill,
+    standstill_for,
+)
+from trellis.routes.domain import sources as route_sources
 from trellis.routes.domain.context import build_context
 from trellis.routes.domain.notices import time_limits_for
 
@@ -290,16 +304,55 @@ def deadline_reminders_due(*, now: datetime) -> QuerySet[Opportunity]:
 # Checks shown beside an opportunity ------------------------------------------------------------------------------
 
 
-def route_time_limits(opportunity: Opportunity) -> tuple[TimeLimit, ...]:
-    """The route decision's time limits for the chosen route (none without a decision)."""
+def _route_and_context(opportunity: Opportunity):
+    """The chosen route and the advisor's context from the opportunity's route decision (None without one)."""
     decision = opportunity.route_decision
     if decision is None or not opportunity.route:
-        return ()
+        return None
     try:
-        facts = Facts.from_dict(decision.facts)
-        return time_limits_for(Route(opportunity.route), build_context(facts))
+        return Route(opportunity.route), build_context(Facts.from_dict(decision.facts))
     except (FactsInvalid, ValueError, LookupError):
-        return ()
+        return None
+
+
+def route_time_limits(opportunity: Opportunity) -> tuple[TimeLimit, ...]:
+    """The route decision's time limits for the chosen route (none without a decision)."""
+    found = _route_and_context(opportunity)
+    return time_limits_for(*found) if found else ()
+
+
+#: Kinds of opportunity that are not procurements: no award notice, standstill or exclusion regime.
+NOT_PROCURED = frozenset({Kind.GRANT_ROUND, Kind.MARKET_ENGAGEMENT})
+#: The regimes with their own award steps; an opportunity without one follows the Procurement Act 2023.
+AWARD_REGIMES = ("PA2023", "PCR2015", "PSR")
+
+
+def is_procurement(opportunity: Opportunity) -> bool:
+    return opportunity.kind not in NOT_PROCURED and opportunity.regime != "not_procurement"
+
+
+def award_standstill(opportunity: Opportunity) -> StandstillRule:
+    """The standstill the opportunity's route sets before its contract, with the notice that starts it: from the
+    route decision's facts where there is one; otherwise by the opportunity's kind under its regime."""
+    if not is_procurement(opportunity):
+        return no_standstill(f"No standstill. {route_sources.GRANT_NOT_PROCUREMENT}.")
+    found = _route_and_context(opportunity)
+    if found:
+        return standstill_for(*found)
+    regime = opportunity.regime if opportunity.regime in AWARD_REGIMES else "PA2023"
+    if opportunity.kind == Kind.CALL_OFF:
+        return regime_standstill(regime, "call_off")
+    return regime_standstill(regime)
+
+
+def notice_after_contract(opportunity: Opportunity) -> TimeLimit | None:
+    """The notice due after the contract is entered into, and its time limit (None for a grant)."""
+    if not is_procurement(opportunity):
+        return None
+    found = _route_and_context(opportunity)
+    if found:
+        return after_contract_notice(time_limits_for(*found))
+    return regime_after_contract_notice(opportunity.regime if opportunity.regime in AWARD_REGIMES else "PA2023")
 
 
 def minimum_period(opportunity: Opportunity) -> dates.MinimumPeriod:
@@ -321,6 +374,11 @@ class PublicationCheck:
     @property
     def ready(self) -> bool:
         return not self.errors
+
+
+def conflicts_assessment(opportunity: Opportunity) -> ConflictsAssessment | None:
+    """The conflicts assessment that stands: the latest recorded."""
+    return opportunity.conflicts_assessments.select_related("recorded_by").first()
 
 
 def publication_check(opportunity: Opportunity, *, now: datetime | None = None) -> PublicationCheck:
@@ -364,6 +422,13 @@ def publication_check(opportunity: Opportunity, *, now: datetime | None = None) 
     for name, messages in date_check.errors.items():
         errors.setdefault(name, []).extend(messages)
     warnings.extend(date_check.warnings)
+    if (
+        conflict_rules.needs_assessment(opportunity.kind, opportunity.regime)
+        and conflicts_assessment(opportunity) is None
+    ):
+        errors["conflicts"] = [
+            "Record the conflicts assessment before the tender notice is published (Procurement Act 2023 s.83)."
+        ]
     funding = dates.funding_length_warning(opportunity.kind, opportunity.duration_months)
     if funding:
         warnings.append(funding)

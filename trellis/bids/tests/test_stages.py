@@ -47,6 +47,9 @@ def staged(commissioner, procurement_officer, place):
     )
     opportunity_services.eligibility_set(actor=commissioner, opportunity=opportunity, items=ELIGIBILITY)
     opportunity_services.criteria_set(actor=commissioner, opportunity=opportunity, criteria=CRITERIA)
+    opportunity_services.conflicts_assessment_record(  # s.83: before the tender notice
+        actor=commissioner, opportunity=opportunity, conflicts="None identified.", declarations_sought=True
+    )
     for action in ("approve", "publish"):
         opportunity_services.opportunity_transition(
             actor=procurement_officer, opportunity=opportunity, action=action, now=NOW

@@ -1,12 +1,13 @@
-"""The evaluation engine: pure rules for criteria, scales, price scoring, totals, ranking, flags and sensitivity.
+"""The evaluation engine: pure rules for criteria, scales, price scoring, totals, ranking, flags and what it would
+take to change the winner.
 
     from trellis.evaluation.domain import evaluate, parse_evaluation, result_as_json
-    result = evaluate(parse_evaluation(data), perturbations=1000, seed=0)
+    result = evaluate(parse_evaluation(data))
 
 Modules: ``scheme`` (criteria, weights, gates, thresholds, settings and their checks), ``price`` (price scoring
 methods), ``marks`` (marks used, spread, divergence), ``totals`` (points, exclusion, ranking, abnormally low prices),
-``sensitivity``, ``engine`` (``evaluate``), ``results`` and ``io`` (EVALUATION.json in and out). The methods and their
-sources are described in docs/evaluation-methods.md.
+``winner_margin`` (the fewest changes of marks that change the winner), ``engine`` (``evaluate``), ``results`` and
+``io`` (EVALUATION.json in and out). The methods and their sources are described in docs/evaluation-methods.md.
 """
 
 from trellis.evaluation.domain.engine import evaluate
@@ -14,11 +15,13 @@ from trellis.evaluation.domain.io import input_as_json, parse_evaluation, result
 from trellis.evaluation.domain.price import PriceMethod, score_prices
 from trellis.evaluation.domain.results import (
     BidResult,
+    ChangeTheWinner,
     CriterionLine,
     Divergence,
     EvaluationResult,
-    Sensitivity,
-    WeightChange,
+    MarkChange,
+    RivalRoute,
+    Route,
 )
 from trellis.evaluation.domain.scheme import (
     BidInput,
@@ -34,17 +37,19 @@ from trellis.evaluation.domain.scheme import (
 __all__ = [
     "BidInput",
     "BidResult",
+    "ChangeTheWinner",
     "CriterionLine",
     "CriterionSpec",
     "Divergence",
     "EvaluationInput",
     "EvaluationResult",
     "Exclusion",
+    "MarkChange",
     "PriceMethod",
+    "RivalRoute",
+    "Route",
     "Scheme",
-    "Sensitivity",
     "TieBreak",
-    "WeightChange",
     "check_marks",
     "check_scheme",
     "evaluate",

@@ -1,12 +1,12 @@
 """``evaluate(input)``: the whole evaluation of a set of bids against a published scheme.
 
-    result = evaluate(EvaluationInput(scheme, bids, marks, consensus), perturbations=1000, seed=0)
-    result.winner, result.bid("Alpha").total, result.sensitivity.smallest_weight_change
+    result = evaluate(EvaluationInput(scheme, bids, marks, consensus))
+    result.winner, result.bid("Alpha").total, result.change_the_winner.smallest
 
 It checks the input first (``check_scheme`` and ``check_marks``: ``ValidationFailed`` naming every problem), then
 works out the marks used and their spread (``marks``), the points, failures, price points, totals and ranks
-(``totals``), the abnormally low price flags and the sensitivity of the winner (``sensitivity``). The same input and
-seed always give the same result.
+(``totals``), the abnormally low price flags and what it would take to change the winner (``winner_margin``). The same
+input always gives the same result.
 """
 
 from __future__ import annotations
@@ -16,26 +16,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trellis.core.errors import ValidationFailed
 from trellis.evaluation.domain.marks import MarkTable, aggregate
 from trellis.evaluation.domain.results import (
     BidResult,
     CriterionLine,
     Divergence,
     EvaluationResult,
-    Sensitivity,
 )
 from trellis.evaluation.domain.scheme import EvaluationInput, check_input
-from trellis.evaluation.domain.sensitivity import Model, smallest_weight_change, winner_holds
 from trellis.evaluation.domain.totals import Totals, abnormally_low, number, rank, score
-
-#: The most random perturbations one evaluation may ask for.
-MAX_PERTURBATIONS = 100_000
+from trellis.evaluation.domain.winner_margin import change_the_winner
 
 
-def evaluate(data: EvaluationInput, *, perturbations: int = 1000, seed: int = 0) -> EvaluationResult:
-    """Evaluate every bid: totals, ranks, flags, divergences and sensitivity (deterministic for a seed)."""
-    _check_options(perturbations, seed)
+def evaluate(data: EvaluationInput) -> EvaluationResult:
+    """Evaluate every bid: totals, ranks, flags, divergences and what it would take to change the winner."""
     check_input(data)
     table = aggregate(data)
     totals = score(data, table)
@@ -57,24 +51,12 @@ def evaluate(data: EvaluationInput, *, perturbations: int = 1000, seed: int = 0)
         bids=tuple(bids[i] for i in order),
         winner=data.bids[winner].key if winner is not None else None,
         divergences=_divergences(table),
-        sensitivity=_sensitivity(data, table, totals, ranks, winner, perturbations, seed),
+        change_the_winner=change_the_winner(data, ranks),
         price_method=scheme.price_method if scheme.price_criterion is not None else None,
         tie_break=scheme.tie_break,
         exclusion=scheme.exclusion,
         notes=tuple(notes),
     )
-
-
-def _check_options(perturbations: object, seed: object) -> None:
-    errors: dict[str, list[str]] = {}
-    if not isinstance(perturbations, int) or isinstance(perturbations, bool):
-        errors["perturbations"] = ["The number of perturbations must be a whole number."]
-    elif not 0 <= perturbations <= MAX_PERTURBATIONS:
-        errors["perturbations"] = [f"The number of perturbations must be from 0 to {MAX_PERTURBATIONS:,}."]
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        errors["seed"] = ["The seed must be a whole number, 0 or more."]
-    if errors:
-        raise ValidationFailed.of(errors)
 
 
 @dataclass(frozen=True)
@@ -212,64 +194,3 @@ def _divergences(table: MarkTable) -> tuple[Divergence, ...]:
             )
         )
     return tuple(found)
-
-
-def _sensitivity(
-    data: EvaluationInput,
-    table: MarkTable,
-    totals: Totals,
-    ranks: list[int | None],
-    winner: int | None,
-    perturbations: int,
-    seed: int,
-) -> Sensitivity:
-    def without(note: str) -> Sensitivity:
-        return Sensitivity(None, None, None, perturbations, seed, note)
-
-    ranked = [i for i, r in enumerate(ranks) if r is not None]
-    if not ranked:
-        return without("No bid is ranked, so there is no winner.")
-    if winner is None:
-        tied = ", ".join(data.bids[i].key for i, r in enumerate(ranks) if r == 1)
-        return without(f"There is no single winner: {tied} share first place after the tie-break.")
-    model = _model(data, table, totals, ranked, ranked.index(winner))
-    change = smallest_weight_change(model)
-    holds = winner_holds(model, perturbations, seed) if perturbations else None
-    notes = []
-    if change is None:
-        notes.append("No change to a single weight makes another bid the winner.")
-    if holds is None:
-        notes.append("No random perturbations were asked for.")
-    return Sensitivity(data.bids[winner].key, change, holds, perturbations, seed, " ".join(notes))
-
-
-def _model(data: EvaluationInput, table: MarkTable, totals: Totals, ranked: list[int], winner: int) -> Model:
-    """The ranked bids' shares of each scored criterion's weight, at the published weights."""
-    scheme = data.scheme
-    scored = scheme.scored_criteria
-    columns = {c.key: j for j, c in enumerate(table.criteria)}
-    units = np.zeros((len(ranked), len(scored)))
-    price_column = None
-    for k, c in enumerate(scored):
-        if c.is_price:
-            price_column = k
-            assert totals.price_points is not None
-            units[:, k] = totals.price_points[ranked] / float(c.weight)
-        else:
-            units[:, k] = totals.units[ranked, columns[c.key]]
-    top = scheme.top_quality_criterion
-    top_points = totals.points[ranked, columns[top.key]] if top else np.zeros(len(ranked))
-    prices = np.array([float(data.bids[i].price or "inf") for i in ranked])
-    return Model(
-        bids=tuple(data.bids[i].key for i in ranked),
-        criteria=tuple(c.key for c in scored),
-        weights=np.array([float(c.weight) for c in scored]),
-        units=units,
-        quality=np.array([not c.is_price for c in scored]),
-        price_column=price_column,
-        per_quality_point=price_column is not None and scheme.price_method.needs_quality,
-        prices=prices,
-        tie_break=scheme.tie_break,
-        top_points=top_points,
-        winner=winner,
-    )

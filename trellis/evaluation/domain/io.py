@@ -24,7 +24,7 @@ from typing import Any
 from trellis.core.domain.numbers import parse_number
 from trellis.core.errors import ValidationFailed
 from trellis.evaluation.domain.price import PriceMethod
-from trellis.evaluation.domain.results import BidResult, EvaluationResult, Sensitivity
+from trellis.evaluation.domain.results import BidResult, ChangeTheWinner, EvaluationResult, Route
 from trellis.evaluation.domain.scheme import (
     DEFAULT_DIVERGENCE,
     MAX_BIDS,
@@ -311,23 +311,31 @@ def bid_as_json(bid: BidResult) -> dict[str, Any]:
     }
 
 
-def sensitivity_as_json(sensitivity: Sensitivity) -> dict[str, Any]:
-    change = sensitivity.smallest_weight_change
+def _route_as_json(route: Route | None) -> dict[str, Any] | None:
+    if route is None:
+        return None
     return {
-        "winner": sensitivity.winner,
-        "smallest_weight_change": None
-        if change is None
-        else {
-            "criterion": change.criterion,
-            "change": change.change,
-            "new_weight": change.new_weight,
-            "new_winner": change.new_winner,
-            "shared_with": list(change.shared_with),
-        },
-        "winner_holds": sensitivity.winner_holds,
-        "perturbations": sensitivity.perturbations,
-        "seed": sensitivity.seed,
-        "note": sensitivity.note,
+        "steps": route.steps,
+        "changes": [
+            {"bid": c.bid, "criterion": c.criterion, "from": c.before, "to": c.after, "steps": c.steps}
+            for c in route.changes
+        ],
+        "new_winner": route.new_winner,
+        "excludes_winner": route.excludes_winner,
+    }
+
+
+def change_the_winner_as_json(analysis: ChangeTheWinner) -> dict[str, Any]:
+    """What it would take to change the winner (for the authority's own assurance: not for bidders)."""
+    return {
+        "winner": analysis.winner,
+        "smallest": _route_as_json(analysis.smallest),
+        "rivals": [
+            {"rival": r.rival, "route": _route_as_json(r.route), "complete": r.complete} for r in analysis.rivals
+        ],
+        "exclusion": _route_as_json(analysis.exclusion),
+        "note": analysis.note,
+        "certain": analysis.certain,
     }
 
 
@@ -350,7 +358,7 @@ def result_as_json(result: EvaluationResult) -> dict[str, Any]:
             }
             for d in result.divergences
         ],
-        "sensitivity": sensitivity_as_json(result.sensitivity),
+        "change_the_winner": change_the_winner_as_json(result.change_the_winner),
         "notes": list(result.notes),
     }
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import TypeVar
 
 from trellis.core.errors import ValidationFailed
 from trellis.opportunities.domain.methodology import PriceMethod
@@ -20,6 +22,8 @@ HUNDRED = Decimal(100)
 #: Prices above this are refused: more than any contract a council lets, and far inside a float's exact range.
 MAX_PRICE = Decimal("1000000000000")
 MAX_POINTS = Decimal(1000)
+
+N = TypeVar("N", Decimal, Fraction)
 
 
 def is_number(value: object) -> bool:
@@ -107,24 +111,33 @@ def _quality_scores(
     return scores
 
 
-def _score(
-    method: PriceMethod, prices: dict[str, Decimal], max_points: Decimal, quality: dict[str, Decimal]
-) -> dict[str, Decimal]:
+def _score(method: PriceMethod, prices: dict[str, N], max_points: N, quality: dict[str, N]) -> dict[str, N]:
+    # Written for any exact number type: ``Decimal`` here, ``Fraction`` in ``exact_price_points``.
+    zero = max_points * 0
     lowest = min(prices.values())
     if method == PriceMethod.RELATIVE_TO_LOWEST:
         return {b: max_points * lowest / p for b, p in prices.items()}
     if method == PriceMethod.PROPORTIONAL_PENALTY:
-        return {b: max(max_points * (1 - (p - lowest) / lowest), Decimal(0)) for b, p in prices.items()}
+        return {b: max(max_points * (1 - (p - lowest) / lowest), zero) for b, p in prices.items()}
     if method == PriceMethod.DEVIATION_FROM_MEAN:
-        mean = sum(prices.values(), Decimal(0)) / len(prices)
+        mean = sum(prices.values(), zero) / len(prices)
         out = {}
         for b, p in prices.items():
-            on_100 = min(max(50 + (mean - p) / mean * HUNDRED, Decimal(0)), HUNDRED)
-            out[b] = on_100 * max_points / HUNDRED
+            on_100 = min(max(50 + (mean - p) / mean * 100, zero), zero + 100)
+            out[b] = on_100 * max_points / 100
         return out
     # Price per quality point: a bid with no quality points has no finite price per point, and scores 0.
     per_point = {b: p / quality[b] for b, p in prices.items() if quality[b] > 0}
     if not per_point:
-        return dict.fromkeys(prices, Decimal(0))
+        return dict.fromkeys(prices, zero)
     best = min(per_point.values())
-    return {b: max_points * best / per_point[b] if b in per_point else Decimal(0) for b in prices}
+    return {b: max_points * best / per_point[b] if b in per_point else zero for b in prices}
+
+
+def exact_price_points(
+    method: PriceMethod, prices: Mapping[str, Fraction], max_points: Fraction, quality: Mapping[str, Fraction]
+) -> dict[str, Fraction]:
+    """Each bidder's price points worked out exactly, as fractions, for checked prices (no rounding at all).
+
+    The same formulas as ``score_prices``; ``quality`` is used by price per quality point only."""
+    return _score(method, dict(prices), max_points, dict(quality))

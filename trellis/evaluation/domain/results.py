@@ -1,4 +1,5 @@
-"""What an evaluation produces: per bid, its lines, totals, rank and flags; the divergences; the sensitivity.
+"""What an evaluation produces: per bid, its lines, totals, rank and flags; the divergences; what it would
+take to change the winner.
 
 Numbers are unrounded floats (points out of 100); round them only to show them. Prices stay ``Decimal``.
 """
@@ -68,25 +69,50 @@ class Divergence:
 
 
 @dataclass(frozen=True)
-class WeightChange:
-    """The smallest change to one criterion's weight (the others rescaled in proportion to keep 100) at which
-    another bid wins: past it, ``new_winner`` leads; at exactly this change the two tie on total."""
+class MarkChange:
+    """One mark moved along its scale's levels: ``steps`` levels from ``before`` (the mark used, which may be the mean
+    of the evaluators' marks) to ``after`` (a level of the scale; 1 or 0 for a gate)."""
 
+    bid: str
     criterion: str
-    change: float  # percentage points, + up or − down (0.0 or -0.0: any change at all in that direction)
-    new_weight: float
-    new_winner: str
-    shared_with: tuple[str, ...] = ()  # bids that would share first place with new_winner, even after the tie-break
+    name: str  # the criterion's name
+    before: float
+    after: float
+    steps: int
+    is_gate: bool = False
 
 
 @dataclass(frozen=True)
-class Sensitivity:
+class Route:
+    """A smallest set of mark changes that changes the winner: ``steps`` one-level changes in all."""
+
+    steps: int
+    changes: tuple[MarkChange, ...]
+    new_winner: str | None  # the bid then first alone; None when no bid is, or first place would be shared
+    excludes_winner: bool  # the changes exclude the winner (a gate failed, or a minimum not reached)
+
+
+@dataclass(frozen=True)
+class RivalRoute:
+    """What it would take to put one ranked rival first; ``route`` is None when no change of marks can (or, when not
+    ``complete``, when none was found before the search stopped)."""
+
+    rival: str
+    route: Route | None
+    complete: bool = True  # False: the search was stopped before it finished (see ``winner_margin.MAX_STATES``)
+
+
+@dataclass(frozen=True)
+class ChangeTheWinner:
+    """What it would take to change the winner by changing marks (``winner_margin``): for the authority's own
+    assurance, never sent to bidders."""
+
     winner: str | None
-    smallest_weight_change: WeightChange | None  # None when no single weight change can change the winner
-    winner_holds: dict[str, float] | None  # {"5": share, "10": share} of random perturbations the winner survives
-    perturbations: int
-    seed: int
-    note: str  # why something is None, in plain English; "" otherwise
+    smallest: Route | None  # the fewest changes of all; None when no change of marks gives another winner
+    rivals: tuple[RivalRoute, ...]  # each ranked rival, in rank order
+    exclusion: Route | None  # the fewest changes of the winner's marks that would exclude it; None if none would
+    note: str  # why there is no analysis, no route, or a rival not worked out, in plain English; "" otherwise
+    certain: bool = True  # False: a search stopped early, so a smaller change than ``smallest`` may exist
 
 
 @dataclass(frozen=True)
@@ -94,7 +120,7 @@ class EvaluationResult:
     bids: tuple[BidResult, ...]  # ranked bids in rank order (input order within a shared rank), then excluded ones
     winner: str | None  # the bid ranked first alone; None if none is, or first place is shared
     divergences: tuple[Divergence, ...]
-    sensitivity: Sensitivity
+    change_the_winner: ChangeTheWinner
     price_method: PriceMethod | None  # None when the scheme has no price criterion
     tie_break: TieBreak
     exclusion: Exclusion

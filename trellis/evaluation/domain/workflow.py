@@ -1,27 +1,32 @@
-"""The evaluation of an opportunity's bids as a workflow: its states and moves, the panel's roles, and the award
-rules (standstill) — pure Python, used by the services, permissions and pages.
+"""The evaluation of an opportunity's bids as a workflow: its states and moves, the panel's roles and marks — pure
+Python, used by the services, permissions and pages. The award steps' guards are in ``award``.
 
-    setting_up ──start_scoring──► scoring ──recommend──► recommended ──approve──► decided ──enter_contract──► concluded
-                                     ▲                        │
-                                     └─────── send_back ──────┘
+    setting_up ─start_scoring─► scoring ─recommend─► recommended ─approve─► decided
+                                   ▲                      │
+                                   └────── send_back ─────┘
+
+    decided ─publish_award_notice─► standstill ─check_exclusions─► checked ─enter_contract─► concluded
+                                        │  ▲                          │
+                       record_challenge │  │ end_suspension           │ record_challenge
+                                        ▼  │                          │
+                                     suspended ◄──────────────────────┘
+
+    decided ─check_exclusions─► checked      (a route with no award notice before the contract)
+    decided ─enter_contract─► concluded      (a grant: not a procurement)
 
 - **Setting up**: the commissioner or procurement officer forms the panel (officers, external experts, citizen
-  commissioners), says who scores which criteria and who moderates, and sets the published rules (price method,
-  disqualification rule, tie-break, divergence threshold, price envelope).
-- **Scoring**: each panel member declares any conflict of interest for each bid before seeing it, then marks
-  each criterion assigned to them with a justification and submits their marks for that bid; once everyone
-  assigned has submitted, the moderator records the consensus mark and rationale for each criterion.
-- **Recommended**: the recommendation (the winning bid, or no award) is made with the totals and ranking; a
-  different person approves it or sends it back.
-- **Decided**: the award is approved; unsuccessful bidders are told; the standstill runs where it applies; the
-  contract may be entered into only after it (``concluded``).
+  commissioners), says who scores which criteria and who moderates, and sets the published rules.
+- **Scoring**: each panel member declares any conflict of interest for each bid before seeing it, marks each
+  criterion assigned to them with a justification and submits; then the moderator records the consensus.
+- **Recommended**: the recommendation (the winning bid per lot, or no award) is made with the totals and ranking; a
+  different person approves it (declaring no conflict) or sends it back.
+- **Decided** to **concluded**: the award steps in ``LIFECYCLE`` below, each with its guard and its source.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -30,7 +35,6 @@ from trellis.core.domain.roles import Role
 from trellis.core.errors import InvalidTransition
 from trellis.evaluation.domain.scheme import mark_rule
 from trellis.opportunities.domain.criteria import Scale
-from trellis.routes.domain import calendar
 
 
 class State(StrEnum):
@@ -38,6 +42,9 @@ class State(StrEnum):
     SCORING = "scoring"
     RECOMMENDED = "recommended"
     DECIDED = "decided"
+    STANDSTILL = "standstill"
+    SUSPENDED = "suspended"
+    CHECKED = "checked"
     CONCLUDED = "concluded"
 
     @property
@@ -49,7 +56,10 @@ STATE_LABELS = {
     State.SETTING_UP: "Setting up the panel",
     State.SCORING: "Scoring and moderation",
     State.RECOMMENDED: "Recommendation made, awaiting approval",
-    State.DECIDED: "Decision approved",
+    State.DECIDED: "Decision approved, assessment summaries sent",
+    State.STANDSTILL: "Award notice published",
+    State.SUSPENDED: "Challenged: the contract is suspended",
+    State.CHECKED: "Exclusions and debarment checked",
     State.CONCLUDED: "Contract entered into",
 }
 
@@ -59,6 +69,10 @@ class Move(StrEnum):
     RECOMMEND = "recommend"
     SEND_BACK = "send_back"
     APPROVE = "approve"
+    PUBLISH_AWARD_NOTICE = "publish_award_notice"
+    RECORD_CHALLENGE = "record_challenge"
+    END_SUSPENSION = "end_suspension"
+    CHECK_EXCLUSIONS = "check_exclusions"
     ENTER_CONTRACT = "enter_contract"
 
     @property
@@ -71,16 +85,106 @@ MOVE_LABELS = {
     Move.RECOMMEND: "Make the recommendation",
     Move.SEND_BACK: "Send back to the panel",
     Move.APPROVE: "Approve the decision",
+    Move.PUBLISH_AWARD_NOTICE: "Record that the award notice is published",
+    Move.RECORD_CHALLENGE: "Record a challenge",
+    Move.END_SUSPENSION: "Record that the suspension has ended",
+    Move.CHECK_EXCLUSIONS: "Record the exclusion and debarment checks",
     Move.ENTER_CONTRACT: "Record that the contract is entered into",
 }
 
-MOVES: dict[tuple[State, Move], State] = {
-    (State.SETTING_UP, Move.START_SCORING): State.SCORING,
-    (State.SCORING, Move.RECOMMEND): State.RECOMMENDED,
-    (State.RECOMMENDED, Move.SEND_BACK): State.SCORING,
-    (State.RECOMMENDED, Move.APPROVE): State.DECIDED,
-    (State.DECIDED, Move.ENTER_CONTRACT): State.CONCLUDED,
-}
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of the lifecycle: from a state, by a move, to a state, allowed only when its guard holds (the guard
+    is in words here and in code in ``trellis.evaluation.domain.award``), with the rule it follows."""
+
+    source_state: State
+    move: Move
+    target: State
+    guard: str
+    source: str
+
+
+#: The evaluation's lifecycle, in order. The award steps after approval follow Procurement Act 2023 ss.50–53 and
+#: 101 (and the 2015 Regulations' and the PSR's own steps where those apply, named by the regime table).
+LIFECYCLE: tuple[Transition, ...] = (
+    Transition(State.SETTING_UP, Move.START_SCORING, State.SCORING, "The panel and its duties are complete.", ""),
+    Transition(
+        State.SCORING, Move.RECOMMEND, State.RECOMMENDED, "Every bid's quality criteria are moderated.", "PA 2023 s.19"
+    ),
+    Transition(State.RECOMMENDED, Move.SEND_BACK, State.SCORING, "A reason is given.", ""),
+    Transition(
+        State.RECOMMENDED,
+        Move.APPROVE,
+        State.DECIDED,
+        "Someone other than the recommender approves, declaring no conflict; every bidder is sent its assessment "
+        "summary.",
+        "PA 2023 s.50(2)–(3) (assessment summaries before the award notice), s.81 (conflicts)",
+    ),
+    Transition(
+        State.DECIDED,
+        Move.PUBLISH_AWARD_NOTICE,
+        State.STANDSTILL,
+        "An award was made and the route has an award notice; its date is on or after the approval and not in the "
+        "future; a voluntary standstill only where the law allows one, of at least 8 working days.",
+        "PA 2023 s.50(1) and s.51 (standstill from the notice; voluntary standstill s.51(4)–(5)); PCR 2015 regs "
+        "86–87; PSR reg 12",
+    ),
+    Transition(
+        State.STANDSTILL,
+        Move.RECORD_CHALLENGE,
+        State.SUSPENDED,
+        "A standstill applies and the claim was notified to the authority during it.",
+        "PA 2023 s.101(1)–(2) (automatic suspension); PCR 2015 reg 95",
+    ),
+    Transition(
+        State.CHECKED,
+        Move.RECORD_CHALLENGE,
+        State.SUSPENDED,
+        "A standstill applies and the claim was notified to the authority during it.",
+        "PA 2023 s.101(1)–(2) (automatic suspension); PCR 2015 reg 95",
+    ),
+    Transition(
+        State.SUSPENDED,
+        Move.END_SUSPENSION,
+        State.STANDSTILL,
+        "The court lifted the suspension, or the claim was withdrawn; not dated before the claim. The checks are "
+        "then recorded again.",
+        "PA 2023 s.102(1)(a) (the court may lift the suspension) and s.101(3)",
+    ),
+    Transition(
+        State.STANDSTILL,
+        Move.CHECK_EXCLUSIONS,
+        State.CHECKED,
+        "The exclusion grounds and the debarment list were checked for every winning supplier (and those it relies "
+        "on); dated on or after the award notice and not in the future.",
+        "PA 2023 ss.26–28 and 57 (excluded suppliers), s.62 (the debarment list)",
+    ),
+    Transition(
+        State.DECIDED,
+        Move.CHECK_EXCLUSIONS,
+        State.CHECKED,
+        "An award was made and the route has no award notice before the contract (no standstill).",
+        "PA 2023 ss.26–28 and 57, s.62",
+    ),
+    Transition(
+        State.CHECKED,
+        Move.ENTER_CONTRACT,
+        State.CONCLUDED,
+        "The standstill's last day has passed, no suspension stands, and the date is not before the checks or in "
+        "the future; the contract details notice falls due.",
+        "PA 2023 s.51(1) (not during the standstill), s.101 (not while suspended), s.53 (contract details notice)",
+    ),
+    Transition(
+        State.DECIDED,
+        Move.ENTER_CONTRACT,
+        State.CONCLUDED,
+        "A grant: not a procurement, so no award notice, standstill or exclusion regime applies.",
+        "PA 2023 s.1 (a procurement is the award of a contract for goods, services or works)",
+    ),
+)
+
+MOVES: dict[tuple[State, Move], State] = {(t.source_state, t.move): t.target for t in LIFECYCLE}
 
 
 def next_state(state: str, move: str) -> State:
@@ -184,49 +288,3 @@ def awaiting(assignments: Iterable[Assignment], criterion: int) -> list[int]:
 def markers(assignments: Iterable[Assignment], criterion: int) -> list[int]:
     """The members who mark ``criterion`` for the bid (not recused)."""
     return sorted(a.member for a in assignments if criterion in a.criteria and not a.conflicted)
-
-
-# The award ----------------------------------------------------------------------------------------------------
-
-#: Kinds of opportunity that are contracts awarded under the Procurement Act 2023 with a standstill. Grants and
-#: market engagement are not procurements; call-offs from a framework are exempt (research notes, uk-rules §1.10).
-STANDSTILL_KINDS = frozenset({"open_tender", "competitive_flexible", "framework"})
-LIGHT_TOUCH_ROUTE = "light_touch_flexible"
-NOT_PROCUREMENT = "not_procurement"
-
-
-@dataclass(frozen=True)
-class StandstillRule:
-    applies: bool
-    reason: str
-
-
-def standstill_rule(*, kind: str, route: str = "", regime: str = "", light_touch: bool = False) -> StandstillRule:
-    """Whether the mandatory standstill applies to the award (Procurement Act 2023 s.51; uk-rules §1.10)."""
-    if kind not in STANDSTILL_KINDS:
-        what = {"grant_round": "a grant", "market_engagement": "market engagement", "call_off": "a call-off"}
-        return StandstillRule(False, f"No standstill: this is {what.get(kind, 'not a contract award')}.")
-    if regime == NOT_PROCUREMENT:
-        return StandstillRule(False, "No standstill: this is not a procurement.")
-    if light_touch or route == LIGHT_TOUCH_ROUTE:
-        return StandstillRule(
-            False,
-            "No mandatory standstill: light touch contracts are exempt (Procurement Act 2023 s.51; research notes, "
-            "uk-rules §1.10). A voluntary standstill may still be applied.",
-        )
-    return StandstillRule(True, f"A standstill of {calendar.STANDSTILL_WORKING_DAYS} working days applies.")
-
-
-def standstill_for(decided_on: date) -> calendar.Standstill:
-    """The standstill that starts on the day the decision is published (counted as day 1)."""
-    return calendar.standstill(decided_on)
-
-
-def contract_problem(*, standstill_last_day: date | None, today: date) -> str | None:
-    """Why the contract may not be entered into yet (None when it may)."""
-    if standstill_last_day is not None and today <= standstill_last_day:
-        return (
-            f"The contract cannot be entered into during the standstill, which ends at the end of "
-            f"{standstill_last_day:%A %-d %B %Y}."
-        )
-    return None

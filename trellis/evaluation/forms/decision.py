@@ -1,4 +1,6 @@
-"""The award decision's forms: the recommendation, sending it back to the panel, and recording the contract."""
+"""The award decision's forms: the recommendation, sending it back to the panel, and the award steps after
+approval — the award notice, a challenge and the end of its suspension, the exclusion checks and the contract.
+The services check each step's guard again; these forms check the shape of what is typed."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trellis.core.forms import Form
+from trellis.evaluation.domain.award import LIFTED_BY_COURT, WITHDRAWN
 from trellis.evaluation.domain.workflow import MAX_TEXT
 from trellis.organisations.forms.profile import GovukDateField
 
@@ -84,7 +88,134 @@ class ContractForm(Form):
     )
 
     def clean_on(self) -> datetime.date:
-        day = self.cleaned_data["on"]
-        if day > timezone.localdate():
-            raise ValidationError("The date the contract was entered into must be today or in the past.")
-        return day
+        return _not_future(self.cleaned_data["on"], _("The date the contract was entered into"))
+
+
+def _not_future(day: datetime.date, what: str) -> datetime.date:
+    if day > timezone.localdate():
+        raise ValidationError(_("%(what)s must be today or in the past.") % {"what": what})
+    return day
+
+
+class AwardNoticeForm(Form):
+    published_on = GovukDateField(
+        label=_("Date the notice was published"),
+        help_text=_("For example, 27 3 2026. The standstill is counted from this day."),
+        error_messages={"required": _("Enter the date the notice was published.")},
+    )
+    voluntary_days = forms.IntegerField(
+        label=_("Voluntary standstill, in working days (optional)"),
+        required=False,
+        min_value=8,
+        max_value=60,
+        help_text=_(
+            "Only where no standstill is required: if your notice states a voluntary standstill, enter its length "
+            "(at least 8 working days, Procurement Act 2023 s.51(5)). Once stated, it binds you."
+        ),
+        error_messages={
+            "invalid": _("Enter the voluntary standstill as a whole number of working days, like 8."),
+            "min_value": _("A voluntary standstill must last at least 8 working days."),
+            "max_value": _("Keep a voluntary standstill to 60 working days or fewer."),
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+
+    def clean_published_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data["published_on"], _("The date the notice was published"))
+
+
+class ChallengeForm(Form):
+    claimant = forms.CharField(
+        label=_("Who brought the claim"),
+        max_length=200,
+        help_text=_("The supplier's name, as on the claim form."),
+        error_messages={
+            "required": _("Say who brought the claim."),
+            "max_length": _("Keep the name to 200 characters."),
+        },
+    )
+    notified_on = GovukDateField(
+        label=_("Date the authority was notified of the claim"),
+        help_text=_("For example, 27 3 2026. Only a claim notified during the standstill suspends the award."),
+        error_messages={"required": _("Enter the date the authority was notified of the claim.")},
+    )
+    summary = forms.CharField(
+        label=_("What the claim says"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A short summary of what the supplier says was wrong. Kept in the audit file."),
+        error_messages={
+            "required": _("Summarise the claim: what the supplier says was wrong."),
+            "max_length": _("Keep the summary to 10,000 characters or fewer."),
+        },
+    )
+
+    def clean_notified_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data["notified_on"], _("The date the authority was notified"))
+
+
+class SuspensionEndForm(Form):
+    how = forms.ChoiceField(
+        label=_("How did the suspension end?"),
+        choices=[
+            (LIFTED_BY_COURT, _("The court lifted the suspension (Procurement Act 2023 s.102(1)(a))")),
+            (WITHDRAWN, _("The claim was withdrawn or settled")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Say how the suspension ended: lifted by the court, or the claim withdrawn."),
+            "invalid_choice": _("Say how the suspension ended: lifted by the court, or the claim withdrawn."),
+        },
+    )
+    ended_on = GovukDateField(
+        label=_("Date the suspension ended"),
+        help_text=_("For example, 27 3 2026: the day of the court's order, or of the withdrawal."),
+        error_messages={"required": _("Enter the date the suspension ended.")},
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example, the court's order reference."),
+        error_messages={"max_length": _("Keep the note to 10,000 characters or fewer.")},
+    )
+
+    def clean_ended_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data["ended_on"], _("The date the suspension ended"))
+
+
+class ExclusionsForm(Form):
+    grounds_checked = forms.BooleanField(
+        label=_(
+            "The mandatory and discretionary exclusion grounds were checked for every winning supplier and the "
+            "suppliers it relies on (Procurement Act 2023 ss.26–28 and 57)"
+        ),
+        required=False,
+    )
+    debarment_checked = forms.BooleanField(
+        label=_("The debarment list was checked (Procurement Act 2023 s.62)"), required=False
+    )
+    checked_on = GovukDateField(
+        label=_("Date of the checks"),
+        help_text=_("For example, 27 3 2026."),
+        error_messages={"required": _("Enter the date of the checks.")},
+    )
+    note = forms.CharField(
+        label=_("What was found (optional)"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Keep the note to 10,000 characters or fewer.")},
+    )
+
+    def clean_checked_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data["checked_on"], _("The date of the checks"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("grounds_checked"):
+            self.add_error("grounds_checked", _("Confirm that the exclusion grounds were checked."))
+        if not cleaned.get("debarment_checked"):
+            self.add_error("debarment_checked", _("Confirm that the debarment list was checked."))
+        return cleaned

@@ -26,15 +26,25 @@ def test_run_gives_the_engines_result(client):
     data = json.loads(EXAMPLE.read_text(), parse_float=Decimal)
     response = _post(client, "/api/v1/evaluation/run", json.loads(EXAMPLE.read_text()))
     assert response.status_code == 200
-    expected = json.loads(json.dumps(result_as_json(evaluate(parse_evaluation(data), perturbations=1000, seed=0))))
+    expected = json.loads(json.dumps(result_as_json(evaluate(parse_evaluation(data)))))
     assert response.json() == expected
     assert response.json()["winner"] is not None
 
 
-def test_run_takes_the_perturbations_and_seed(client):
-    body = {**json.loads(EXAMPLE.read_text()), "perturbations": 0, "seed": 7}
-    result = _post(client, "/api/v1/evaluation/run", body).json()
-    assert result["sensitivity"]["perturbations"] == 0
+def test_run_says_what_would_change_the_winner(client):
+    result = _post(client, "/api/v1/evaluation/run", json.loads(EXAMPLE.read_text())).json()
+    analysis = result["change_the_winner"]
+    assert analysis["winner"] == result["winner"]
+    assert analysis["smallest"]["steps"] >= 1 and analysis["smallest"]["changes"]
+
+
+@pytest.mark.parametrize("option", ["perturbations", "seed"])
+def test_the_removed_random_options_are_refused_by_name(client, option):
+    body = {**json.loads(EXAMPLE.read_text()), option: 0}
+    response = _post(client, "/api/v1/evaluation/run", body)
+    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == [option]
+    assert "removed" in response.json()["errors"][option][0]
 
 
 def test_a_token_holder_gets_the_same_and_a_bad_token_is_refused(client, commissioner):

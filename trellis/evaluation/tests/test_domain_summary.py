@@ -57,7 +57,7 @@ def result(the_scheme: Scheme | None = None, consensus=None, marks=None):
         marks=marks or {"Ann": consensus, "Bob": consensus},
         consensus=consensus,
     )
-    return evaluate(data, perturbations=0)
+    return evaluate(data)
 
 
 def summary_for(bidder, winner="Beta", the_scheme=None, the_result=None, **kw):
@@ -294,7 +294,7 @@ def test_a_mark_between_the_levels_of_a_scale_is_shown_without_a_level():
     data = EvaluationInput(
         scheme=the_scheme, bids=(BidInput("Alpha", PRICES["Alpha"]), BidInput("Beta", PRICES["Beta"])), marks=marks
     )
-    summary = build_summary(the_scheme, evaluate(data, perturbations=0), RATIONALES, "Alpha", "Beta", NAMES, IDS)
+    summary = build_summary(the_scheme, evaluate(data), RATIONALES, "Alpha", "Beta", NAMES, IDS)
     lines = {line.key: line for line in summary.bidder.lines}
     assert lines["met"].mark_text == "5 out of 10"
     winners = {line.key: line for line in summary.winner.lines}

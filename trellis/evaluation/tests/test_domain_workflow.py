@@ -1,9 +1,8 @@
-"""The evaluation workflow's pure rules: its moves, who is still to mark, the standstill and the contract, and a
-mark checked against its scale with its reason."""
+"""The evaluation workflow's pure rules: its lifecycle table (the award steps in order, each with its guard and
+source), who is still to mark, and a mark checked against its scale with its reason."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,6 @@ from trellis.evaluation.domain.workflow import Assignment, Move, State
 def test_the_moves_and_a_refused_one_in_words():
     assert workflow.next_state(State.SETTING_UP, Move.START_SCORING) is State.SCORING
     assert workflow.next_state(State.RECOMMENDED, Move.SEND_BACK) is State.SCORING
-    assert workflow.next_state(State.DECIDED, Move.ENTER_CONTRACT) is State.CONCLUDED
     with pytest.raises(InvalidTransition, match="cannot “approve the decision”"):
         workflow.next_state(State.SCORING, Move.APPROVE)
     with pytest.raises(InvalidTransition, match="not a step"):
@@ -35,34 +33,46 @@ def test_moderation_waits_only_for_markers_who_are_not_recused():
     assert workflow.markers(duties, 10) == [1, 2]
 
 
+def test_every_award_step_after_approval_has_its_guard_and_its_source():
+    after_approval = [t for t in workflow.LIFECYCLE if t.source_state not in (State.SETTING_UP, State.SCORING)]
+    for step in after_approval:
+        assert step.guard, step
+        if step.move != Move.SEND_BACK:
+            assert "2023" in step.source or "PCR" in step.source, step
+
+
 @pytest.mark.parametrize(
-    ("kind", "route", "regime", "light_touch", "applies"),
+    ("state", "move", "after"),
     [
-        ("open_tender", "", "PA2023", False, True),
-        ("competitive_flexible", "competitive_flexible", "PA2023", False, True),
-        ("open_tender", "light_touch_flexible", "PA2023", False, False),
-        ("open_tender", "", "PA2023", True, False),
-        ("grant_round", "", "not_procurement", False, False),
-        ("call_off", "", "PA2023", False, False),
-        ("market_engagement", "", "", False, False),
+        (State.DECIDED, Move.PUBLISH_AWARD_NOTICE, State.STANDSTILL),
+        (State.STANDSTILL, Move.RECORD_CHALLENGE, State.SUSPENDED),
+        (State.SUSPENDED, Move.END_SUSPENSION, State.STANDSTILL),
+        (State.STANDSTILL, Move.CHECK_EXCLUSIONS, State.CHECKED),
+        (State.CHECKED, Move.RECORD_CHALLENGE, State.SUSPENDED),
+        (State.CHECKED, Move.ENTER_CONTRACT, State.CONCLUDED),
+        (State.DECIDED, Move.CHECK_EXCLUSIONS, State.CHECKED),
+        (State.DECIDED, Move.ENTER_CONTRACT, State.CONCLUDED),
     ],
 )
-def test_the_standstill_applies_to_contract_awards_but_not_light_touch_grants_or_call_offs(
-    kind, route, regime, light_touch, applies
-):
-    rule = workflow.standstill_rule(kind=kind, route=route, regime=regime, light_touch=light_touch)
-    assert rule.applies is applies and rule.reason
+def test_the_award_steps_in_order(state, move, after):
+    assert workflow.next_state(state, move) is after
 
 
-def test_the_standstill_counts_working_days_and_blocks_the_contract_until_it_ends():
-    # 8 working days from Tuesday 24 December 2024 end on Tuesday 7 January 2025 (research notes, uk-rules §1.10).
-    last = workflow.standstill_for(date(2024, 12, 24)).last_day
-    assert last == date(2025, 1, 7)
-    assert "cannot be entered into during the standstill" in workflow.contract_problem(
-        standstill_last_day=last, today=last
-    )
-    assert workflow.contract_problem(standstill_last_day=last, today=date(2025, 1, 8)) is None
-    assert workflow.contract_problem(standstill_last_day=None, today=date(2025, 1, 1)) is None
+@pytest.mark.parametrize(
+    ("state", "move"),
+    [
+        (State.STANDSTILL, Move.ENTER_CONTRACT),  # the checks come first
+        (State.SUSPENDED, Move.ENTER_CONTRACT),  # never while a suspension stands (s.101)
+        (State.SUSPENDED, Move.CHECK_EXCLUSIONS),
+        (State.DECIDED, Move.RECORD_CHALLENGE),  # no standstill has started
+        (State.RECOMMENDED, Move.PUBLISH_AWARD_NOTICE),  # not before approval
+        (State.CONCLUDED, Move.RECORD_CHALLENGE),
+        (State.STANDSTILL, Move.PUBLISH_AWARD_NOTICE),  # once
+    ],
+)
+def test_an_award_step_out_of_order_is_refused(state, move):
+    with pytest.raises(InvalidTransition, match="cannot"):
+        workflow.next_state(state, move)
 
 
 def test_a_mark_must_be_a_level_of_its_scale_and_have_a_reason():
@@ -75,13 +85,3 @@ def test_a_mark_must_be_a_level_of_its_scale_and_have_a_reason():
     assert blank.reason_problems[0].startswith("Give the reason for your mark for “Outcomes”")
     assert workflow.check_mark("Outcomes", "0-5", "4.5", "x").score_problems
     assert workflow.check_mark("Outcomes", "0-5", "4", "x" * 10_001).reason_problems
-
-
-def test_an_unknown_kind_of_exercise_is_not_a_contract_award():
-    rule = workflow.standstill_rule(kind="something_else")
-    assert rule == workflow.StandstillRule(False, "No standstill: this is not a contract award.")
-
-
-def test_a_tender_outside_procurement_law_has_no_standstill():
-    rule = workflow.standstill_rule(kind="open_tender", regime=workflow.NOT_PROCUREMENT)
-    assert rule == workflow.StandstillRule(False, "No standstill: this is not a procurement.")

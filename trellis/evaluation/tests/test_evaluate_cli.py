@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.management.base import CommandError
 
 from trellis.cli import main
 from trellis.core.tests.command_helpers import run_command, run_command_failing, write_input
@@ -114,7 +115,7 @@ def test_price_bids_must_be_an_object(write):
 
 
 def test_run_json_on_the_worked_example():
-    out, err = run("run", "--input", DATA / "worked_example.json", "--json", "--perturbations", 300, "--seed", 4)
+    out, err = run("run", "--input", DATA / "worked_example.json", "--json")
     assert err == ""
     result = json.loads(out)
     assert result["winner"] == "Beta"
@@ -125,20 +126,22 @@ def test_run_json_on_the_worked_example():
         ("Delta", None),
     ]
     assert result["bids"][0]["total"] == pytest.approx(48 + 100 / 3)
-    assert result["sensitivity"]["smallest_weight_change"]["change"] == pytest.approx(-30 / 7)
-    assert result["sensitivity"]["perturbations"] == 300 and result["sensitivity"]["seed"] == 4
+    smallest = result["change_the_winner"]["smallest"]
+    assert smallest["steps"] == 1 and smallest["new_winner"] == "Alpha"
+    assert smallest["changes"] == [{"bid": "Beta", "criterion": "delivery", "from": 4.5, "to": 4.0, "steps": 1}]
 
 
-def test_run_table_shows_ranks_flags_divergences_and_sensitivity():
-    out, _ = run("run", "--input", DATA / "worked_example.json", "--perturbations", 100)
+def test_run_table_shows_ranks_flags_divergences_and_what_would_change_the_winner():
+    out, _ = run("run", "--input", DATA / "worked_example.json")
     assert "     1  Beta" in out and "81.33" in out
     assert "excluded" in out and "Scored 1.5 on “Delivery plan”, below the minimum of 2." in out
     assert "The price of £100,000 is below the bid's own full cost of £110,000." in out
     assert "Beta, social_value: Ann 4, Bob 1 (spread 3, allowed 1.25); consensus 3" in out
     assert (
-        "Smallest weight change: delivery -4.29 percentage points (40 → 35.71, the others rescaled) makes Alpha" in out
+        "  A single moderated mark decides this award: changing Beta's mark for “Delivery plan” from 4.5 to 4 would "
+        "make Alpha the winner." in out
     )
-    assert "(100 each, seed 0)" in out
+    assert "  To put Alpha first: 1 step" in out
 
 
 def test_run_bad_input_names_each_field(write):
@@ -171,8 +174,8 @@ def test_run_missing_file_and_bad_options(tmp_path):
         run_failing("run", "--input", tmp_path / "nope.json")
         == f"--input: there is no file at {tmp_path / 'nope.json'}."
     )
-    message = run_failing("run", "--input", DATA / "worked_example.json", "--perturbations", 10**7)
-    assert message.startswith("--perturbations: give a number from 0 to")
+    with pytest.raises((SystemExit, CommandError)):  # the removed option is refused, nothing is printed
+        run("run", "--input", DATA / "worked_example.json", "--perturbations", 100)
 
 
 def test_the_console_script_exits_non_zero_with_the_message_on_stderr(write, capsys):
@@ -188,7 +191,7 @@ def test_the_console_script_exits_non_zero_with_the_message_on_stderr(write, cap
 
 
 def test_the_console_script_prints_json(capsys):
-    main(["evaluate", "run", "--input", str(DATA / "worked_example.json"), "--json", "--perturbations", "50"])
+    main(["evaluate", "run", "--input", str(DATA / "worked_example.json"), "--json"])
     assert json.loads(capsys.readouterr().out)["winner"] == "Beta"
 
 

@@ -70,21 +70,43 @@ def test_recommendation_sent_back(evaluation):
 
 
 def test_outcome_for_the_winner_with_a_standstill(bid):
-    message = messages.outcome(bid, successful=True, standstill_last_day=date(2026, 5, 11))
+    message = messages.outcome(bid, successful=True, standstill_follows=True)
     assert message.subject == "Successful: Befriending for older people"
     assert message.body == (
         "Northbridge Age Concern's bid for Befriending for older people (NBR-2026-0007) is successful. "
-        "A standstill period runs until the end of Monday 11 May 2026: no contract is entered into before then."
+        "A standstill period will start when the award notice is published: we will tell you its dates. No "
+        "contract is entered into before it ends."
         "\n\nYour assessment summary, with your scores and the reasons for them, is on your bid's page."
     )
     assert message.url == f"/bids/{BID_ID}/"
 
 
 def test_outcome_for_the_others_without_a_standstill(bid):
-    message = messages.outcome(bid, successful=False, standstill_last_day=None)
+    message = messages.outcome(bid, successful=False, standstill_follows=False)
     assert message.subject == "Outcome: Befriending for older people"
     assert message.body == (
         "Northbridge Age Concern's bid for Befriending for older people (NBR-2026-0007) has not been successful."
         "\n\nYour assessment summary, with your scores and the reasons for them, is on your bid's page."
     )
     assert message.url == f"/bids/{BID_ID}/"
+
+
+class _Decision:
+    def __init__(self, published, last_day):
+        self.award_notice_published_on, self.standstill_last_day = published, last_day
+
+
+def test_award_notice_published_with_its_standstill(bid):
+    message = messages.award_notice_published(bid, _Decision(date(2026, 5, 19), date(2026, 5, 29)))
+    assert message.subject == "Award notice published: Befriending for older people"
+    assert message.body == (
+        "The award notice for Befriending for older people (NBR-2026-0007) was published on Tuesday 19 May 2026. "
+        "The standstill runs until the end of Friday 29 May 2026: no contract is entered into before then. A "
+        "supplier who starts a claim and notifies us during the standstill suspends the award."
+    )
+    assert message.url == f"/bids/{BID_ID}/"
+
+
+def test_award_notice_published_without_a_standstill(bid):
+    message = messages.award_notice_published(bid, _Decision(date(2026, 5, 19), None))
+    assert message.body.endswith("No standstill applies to this contract.")

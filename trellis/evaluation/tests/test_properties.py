@@ -1,11 +1,11 @@
 """Properties of the evaluation engine on generated schemes and marks: raising one mark never lowers that bid's
-total; totals stay between 0 and 100; relabelling (and reordering) the bidders does not change the ranking; and the
-reported smallest weight change is where the winner really changes."""
+total; totals stay between 0 and 100; relabelling (and reordering) the bidders does not change the ranking; and what
+it would take to change the winner is both real (the engine, run again with the reported marks, gives another winner)
+and minimal (a brute force over every smaller set of changes finds none that does)."""
 
 from __future__ import annotations
 
 import itertools
-import math
 from decimal import Decimal
 
 from hypothesis import assume, given, settings
@@ -22,7 +22,7 @@ from trellis.evaluation.domain import (
     evaluate,
 )
 from trellis.evaluation.domain.scheme import mark_rule
-from trellis.evaluation.tests.test_domain_sensitivity import winner_at
+from trellis.evaluation.tests.test_domain_winner_margin import brute_force, engine_winner, with_changes
 from trellis.opportunities.domain.criteria import Scale
 
 D = Decimal
@@ -40,7 +40,7 @@ def weights(draw, count: int) -> list[int]:
 
 
 @st.composite
-def evaluations(draw, overall_minimum=True) -> EvaluationInput:
+def evaluations(draw, overall_minimum=True, scales=tuple(SCORED), max_bids=6) -> EvaluationInput:
     n_quality = draw(st.integers(min_value=1, max_value=4))
     priced = draw(st.booleans())
     split = draw(weights(n_quality + (1 if priced else 0)))
@@ -48,7 +48,7 @@ def evaluations(draw, overall_minimum=True) -> EvaluationInput:
     if draw(st.booleans()):
         criteria.append(CriterionSpec("gate", "Gate", "Compliance", D(0), Scale.PASS_FAIL))
     for i in range(n_quality):
-        scale = draw(st.sampled_from(SCORED))
+        scale = draw(st.sampled_from(scales))
         minimum = draw(st.none() | st.sampled_from(sorted(mark_rule(scale).allowed)))
         criteria.append(CriterionSpec(f"q{i}", f"Quality {i}", "Quality", D(split[i]), scale, min_mark=minimum))
     if priced:
@@ -62,7 +62,7 @@ def evaluations(draw, overall_minimum=True) -> EvaluationInput:
         exclusion=draw(st.sampled_from(list(Exclusion))),
         tie_break=draw(st.sampled_from(list(TieBreak))),
     )
-    n_bids = draw(st.integers(min_value=2, max_value=6))
+    n_bids = draw(st.integers(min_value=2, max_value=max_bids))
     bids = tuple(
         BidInput(f"bid{b}", D(draw(st.integers(min_value=1000, max_value=200_000))) if priced else None)
         for b in range(n_bids)
@@ -100,8 +100,8 @@ def test_raising_one_mark_never_lowers_that_bids_total(data, draws):
     marks = {e: {b: dict(row) for b, row in per_bid.items()} for e, per_bid in data.marks.items()}
     marks[ev][bid][key] = higher
     raised = EvaluationInput(data.scheme, data.bids, marks, data.consensus)
-    before = evaluate(data, perturbations=0).bid(bid)
-    after = evaluate(raised, perturbations=0).bid(bid)
+    before = evaluate(data).bid(bid)
+    after = evaluate(raised).bid(bid)
     assert after.quality_points >= before.quality_points - SLACK
     if before.total is not None:  # an excluded bid has no total; raising a mark can only let it in
         assert after.total is not None
@@ -111,7 +111,7 @@ def test_raising_one_mark_never_lowers_that_bids_total(data, draws):
 @settings(max_examples=150, deadline=None)
 @given(evaluations())
 def test_totals_never_exceed_the_maximum(data):
-    result = evaluate(data, perturbations=0)
+    result = evaluate(data)
     for bid in result.bids:
         assert 0 <= bid.quality_points <= float(data.scheme.quality_weight) + SLACK
         if bid.total is not None:
@@ -133,38 +133,51 @@ def test_relabelling_bidders_does_not_change_the_ranking(data, names, shuffle):
     marks = {ev: {new_name[bid]: row for bid, row in per_bid.items()} for ev, per_bid in data.marks.items()}
     consensus = {new_name[bid]: row for bid, row in data.consensus.items()}
     relabelled = EvaluationInput(data.scheme, tuple(bids), marks, consensus)
-    original = evaluate(data, perturbations=0).ranking
-    renamed = evaluate(relabelled, perturbations=0).ranking
+    original = evaluate(data).ranking
+    renamed = evaluate(relabelled).ranking
     assert {new_name[k]: r for k, r in original.items()} == renamed
 
 
-@settings(max_examples=100, deadline=None)
-@given(evaluations(overall_minimum=False))
-def test_the_smallest_weight_change_is_where_the_winner_changes(data):
-    # Exclusions are held as they are (an overall minimum quality score moves with the weights, so none here).
-    result = evaluate(data, perturbations=0)
-    change = result.sensitivity.smallest_weight_change
-    assume(result.winner is not None and change is not None)
-    step = 1e-5
-    direction = math.copysign(1.0, change.change)
-    assume(0 < change.new_weight + direction * step < 100)
-    expected = None if change.shared_with else change.new_winner  # None: first place shared
-    assert winner_at(data, change.criterion, change.change + direction * step) == expected
-    # and no smaller change to any weight changes the winner (checked on a grid of changes short of it)
-    for c in data.scheme.scored_criteria:
-        weight = float(c.weight)
-        for fraction in (0.25, 0.5, 0.75, 0.999):
-            for sign in (1, -1):
-                delta = sign * fraction * abs(change.change)
-                if 0 < weight + delta < 100 and abs(delta) < abs(change.change) - step:
-                    assert winner_at(data, c.key, delta) == result.winner
+#: Small scales, so that every smaller set of changes can be tried.
+SMALL = (Scale.ZERO_FOUR, Scale.ZERO_FIVE, Scale.MET_EXCEEDED)
+#: The brute force tries every set of changes of up to this many steps.
+BRUTE_FORCE_STEPS = 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(evaluations(scales=SMALL, max_bids=4))
+def test_what_would_change_the_winner_is_real_and_minimal(data):
+    analysis = evaluate(data).change_the_winner
+    assume(analysis.winner is not None)
+    winner = analysis.winner
+    smallest = analysis.smallest
+    if smallest is not None:  # real: the engine, run again with the reported marks, gives another winner
+        changed = with_changes(data, smallest.changes)
+        assert engine_winner(changed) != winner
+        if not smallest.excludes_winner:
+            assert engine_winner(changed) == smallest.new_winner
+    assume(all(rival.complete for rival in analysis.rivals))
+    for rival in analysis.rivals:  # each rival's route is real, and no smaller set puts that rival first
+        route = rival.route
+        if route is not None:
+            assert engine_winner(with_changes(data, route.changes)) == rival.rival
+        limit = min(BRUTE_FORCE_STEPS, route.steps - 1 if route else BRUTE_FORCE_STEPS)
+        for changes in brute_force(data, rival.rival, winner, limit, keep_winner_in=True):
+            assert engine_winner(with_changes(data, changes)) != rival.rival
+    if data.scheme.price_method != PriceMethod.PRICE_PER_QUALITY_POINT or data.scheme.price_criterion is None:
+        # Overall: no smaller set of changes to one rival's and the winner's marks gives another winner. (With price
+        # per quality point, raising one bid's quality can move a third bid's price points: see winner_margin.)
+        limit = min(BRUTE_FORCE_STEPS, smallest.steps - 1 if smallest else BRUTE_FORCE_STEPS)
+        for rival in analysis.rivals:
+            for changes in brute_force(data, rival.rival, winner, limit, keep_winner_in=False):
+                assert engine_winner(with_changes(data, changes)) in (winner, None)  # None: first place shared
 
 
 @settings(max_examples=150, deadline=None)
 @given(evaluations())
 def test_a_bid_that_failed_a_pass_or_fail_question_is_never_ranked_or_the_winner(data):
     """Whatever exclusion rule is published, a failed gate means the tender is not evaluated further (s.19(2)(a))."""
-    result = evaluate(data, perturbations=0)
+    result = evaluate(data)
     for bid in result.bids:
         if bid.failed_gates:
             assert bid.excluded and bid.rank is None and bid.total is None

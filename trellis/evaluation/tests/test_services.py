@@ -3,7 +3,7 @@ approval with standstill, and the contract. Bad input changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -390,7 +390,7 @@ def test_sending_back_withdraws_the_recommendation_and_tells_the_panel(
 
 
 def test_a_grant_award_has_no_standstill_and_everyone_is_told(
-    moderated, two_bids, procurement_officer, commissioner, provider_admin, other_provider_admin,
+    later, moderated, two_bids, procurement_officer, commissioner, provider_admin, other_provider_admin,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
@@ -401,30 +401,197 @@ def test_a_grant_award_has_no_standstill_and_everyone_is_told(
     moderated.opportunity.refresh_from_db()
     assert moderated.state == "decided" and moderated.opportunity.status == "awarded"
     assert not decision.standstill_applies and decision.standstill_last_day is None
-    assert "a grant" in decision.standstill_reason
-    assert Notification.objects.get(recipient=provider_admin).subject.startswith("Successful")
+    assert decision.standstill_reason == "No standstill applies to this route."
+    won = Notification.objects.get(recipient=provider_admin)
+    assert won.subject.startswith("Successful") and "standstill" not in won.body
     assert Notification.objects.get(recipient=other_provider_admin).subject.startswith("Outcome")
-    services.contract_enter(actor=procurement_officer, evaluation=moderated, on=AFTER.date())
-    assert moderated.state == "concluded"
+    later()
+    # a grant is not a procurement: no award notice, standstill or exclusion checks before the agreement
+    with pytest.raises(ValidationFailed, match="not a procurement"):
+        services.exclusions_check(
+            actor=procurement_officer,
+            evaluation=moderated,
+            grounds_checked=True,
+            debarment_checked=True,
+            checked_on=AFTER.date(),
+        )
+    decision = services.contract_enter(actor=procurement_officer, evaluation=moderated, on=AFTER.date())
+    assert moderated.state == "concluded" and decision.contract_notice_due is None
 
 
-def test_a_tender_award_starts_a_standstill_that_blocks_the_contract(moderated, procurement_officer, commissioner):
+# The award steps after approval, in order (domain.award has each guard's own table) ---------------------------------
+
+
+#: The day the award steps are recorded on, after every date the tests below enter.
+STEPS_TODAY = datetime(2026, 8, 3, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def later(clock):
+    """After the approval (``AFTER``), the clock moves on to ``STEPS_TODAY``."""
+    return lambda: clock.move_to(STEPS_TODAY)
+
+
+def _approved_tender(moderated, procurement_officer, commissioner, later, *, kind="open_tender", regime=""):
     opportunity = moderated.opportunity
-    opportunity.kind = "open_tender"  # the same exercise, run as an open tender
-    opportunity.save(update_fields=["kind"])
+    opportunity.kind, opportunity.regime = kind, regime  # the same exercise, run as a tender under this regime
+    opportunity.save(update_fields=["kind", "regime"])
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
     decision = services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated, now=AFTER)
-    # Approved on Sunday 28 June 2026 (AFTER): day 1 is the next working day, Mon 29 June; days 1-5 run to Fri 3 July
-    # and days 6-8 are Mon 6, Tue 7 and Wed 8 July (no bank holiday in between), worked out by hand.
-    assert AFTER.date() == date(2026, 6, 28)
-    assert decision.standstill_applies and decision.standstill_last_day == date(2026, 7, 8)
-    last = decision.standstill_last_day
-    with pytest.raises(InvalidTransition, match="cannot be entered into during the standstill"):
-        services.contract_enter(actor=procurement_officer, evaluation=moderated, on=last)
-    decision.refresh_from_db()
-    assert decision.contract_entered_on is None
-    services.contract_enter(actor=procurement_officer, evaluation=moderated, on=last + timedelta(days=1))
-    assert moderated.state == "concluded"
+    later()
+    return decision
+
+
+def _state_and_verbs(evaluation) -> tuple[str, list[str]]:
+    evaluation.refresh_from_db()
+    verbs = AuditEvent.objects.filter(verb__startswith="evaluation.").order_by("id").values_list("verb", flat=True)
+    return evaluation.state, list(verbs)[list(verbs).index("evaluation.recommended") :]
+
+
+def test_a_tender_goes_through_every_award_step_in_order_with_a_challenge(
+    later,
+    moderated,
+    two_bids,
+    procurement_officer,
+    commissioner,
+    other_provider_admin,
+    django_capture_on_commit_callbacks,
+):
+    officer, ev = procurement_officer, moderated
+    decision = _approved_tender(ev, officer, commissioner, later)
+    assert AFTER.date() == date(2026, 6, 28) and ev.state == "decided"
+    # approval no longer starts the standstill: it waits for the contract award notice (s.50(1), s.51(2))
+    assert decision.standstill_applies and decision.standstill_last_day is None
+    with pytest.raises(InvalidTransition, match="award notice is published"):
+        services.contract_enter(actor=officer, evaluation=ev, on=date(2026, 7, 30))
+    with pytest.raises(InvalidTransition, match="award notice is published first"):
+        services.exclusions_check(
+            actor=officer, evaluation=ev, grounds_checked=True, debarment_checked=True, checked_on=date(2026, 6, 29)
+        )
+    with pytest.raises(ValidationFailed, match="before the decision was approved"):
+        services.award_notice_publish(actor=officer, evaluation=ev, published_on=date(2026, 6, 26))
+    assert _state_and_verbs(ev) == ("decided", ["evaluation.recommended", "evaluation.approved"])
+
+    # Monday 29 June 2026: 29, 30 June, 1, 2, 3, 6, 7, 8 July (no bank holiday anywhere in the UK), worked by hand
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.award_notice_publish(actor=officer, evaluation=ev, published_on=date(2026, 6, 29))
+    assert decision.standstill_kind == "mandatory" and decision.standstill_last_day == date(2026, 7, 8)
+    assert "s.51" in decision.standstill_source and "s.123" in decision.standstill_source
+    told = Notification.objects.get(recipient=other_provider_admin, subject__startswith="Award notice published")
+    assert "until the end of Wednesday 8 July 2026" in told.body
+
+    # a claim notified after the standstill does not suspend (s.101(1)); one notified during it does
+    with pytest.raises(ValidationFailed, match="during the standstill"):
+        services.challenge_record(
+            actor=officer, evaluation=ev, claimant="Rival", notified_on=date(2026, 7, 9), summary="Marks wrong."
+        )
+    services.challenge_record(
+        actor=officer, evaluation=ev, claimant="Rival", notified_on=date(2026, 7, 2), summary="Marks wrong."
+    )
+    assert ev.state == "suspended"
+    with pytest.raises(InvalidTransition, match="suspended"):
+        services.contract_enter(actor=officer, evaluation=ev, on=date(2026, 7, 30))
+    with pytest.raises(InvalidTransition, match="cannot"):
+        services.exclusions_check(
+            actor=officer, evaluation=ev, grounds_checked=True, debarment_checked=True, checked_on=date(2026, 7, 10)
+        )
+    services.suspension_end(actor=officer, evaluation=ev, how="lifted_by_court", ended_on=date(2026, 7, 20))
+    assert ev.state == "standstill"
+
+    with pytest.raises(ValidationFailed, match="debarment list"):
+        services.exclusions_check(
+            actor=officer, evaluation=ev, grounds_checked=True, debarment_checked=False, checked_on=date(2026, 7, 21)
+        )
+    services.exclusions_check(
+        actor=officer, evaluation=ev, grounds_checked=True, debarment_checked=True, checked_on=date(2026, 7, 21)
+    )
+    with pytest.raises(InvalidTransition, match="during the standstill"):
+        services.contract_enter(actor=officer, evaluation=ev, on=date(2026, 7, 8))
+    with pytest.raises(ValidationFailed, match="before the exclusion checks"):
+        services.contract_enter(actor=officer, evaluation=ev, on=date(2026, 7, 20))
+    decision = services.contract_enter(actor=officer, evaluation=ev, on=date(2026, 7, 22))
+    # s.53(2)(a): 30 days beginning with Wednesday 22 July 2026 end on Thursday 20 August 2026
+    assert decision.contract_notice_name == "Contract details notice"
+    assert decision.contract_notice_due == date(2026, 8, 20)
+    assert _state_and_verbs(ev) == (
+        "concluded",
+        [
+            "evaluation.recommended",
+            "evaluation.approved",
+            "evaluation.award_notice_published",
+            "evaluation.challenge_recorded",
+            "evaluation.suspension_ended",
+            "evaluation.exclusions_checked",
+            "evaluation.contract_entered",
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("regime", "last_day", "notice", "due"),
+    [
+        # PSR reg 12: from the day after Monday 29 June: 30 June, 1, 2, 3, 6, 7, 8, 9 July; notice of the award
+        # within 30 days after the contract of 10 July: 9 August
+        ("PSR", date(2026, 7, 9), "Notice of the award", date(2026, 8, 9)),
+        # PCR 2015 reg 87: 10 days after 29 June is Thursday 9 July; reg 50(1): award notice 30 days after
+        ("PCR2015", date(2026, 7, 9), "Contract award notice (Find a Tender)", date(2026, 8, 9)),
+    ],
+)
+def test_other_regimes_count_their_own_standstill(
+    later, moderated, procurement_officer, commissioner, regime, last_day, notice, due
+):
+    _approved_tender(moderated, procurement_officer, commissioner, later, regime=regime)
+    decision = services.award_notice_publish(
+        actor=procurement_officer, evaluation=moderated, published_on=date(2026, 6, 29)
+    )
+    assert decision.standstill_last_day == last_day
+    services.exclusions_check(
+        actor=procurement_officer,
+        evaluation=moderated,
+        grounds_checked=True,
+        debarment_checked=True,
+        checked_on=date(2026, 7, 10),
+    )
+    decision = services.contract_enter(actor=procurement_officer, evaluation=moderated, on=date(2026, 7, 10))
+    assert (decision.contract_notice_name, decision.contract_notice_due) == (notice, due)
+
+
+def test_a_call_off_has_no_mandatory_standstill_but_may_choose_a_voluntary_one(
+    later, moderated, procurement_officer, commissioner
+):
+    decision = _approved_tender(moderated, procurement_officer, commissioner, later, kind="call_off")
+    assert not decision.standstill_applies and "voluntary one of at least 8" in decision.standstill_reason
+    with pytest.raises(ValidationFailed, match="at least 8 working days"):
+        services.award_notice_publish(
+            actor=procurement_officer, evaluation=moderated, published_on=date(2026, 6, 29), voluntary_days=5
+        )
+    decision = services.award_notice_publish(
+        actor=procurement_officer, evaluation=moderated, published_on=date(2026, 6, 29), voluntary_days=10
+    )
+    # s.51(4)–(5): 10 working days beginning with Monday 29 June end on Friday 10 July; binding once stated
+    assert decision.standstill_kind == "voluntary" and decision.standstill_last_day == date(2026, 7, 10)
+
+
+def test_without_a_standstill_a_claim_does_not_suspend(later, moderated, procurement_officer, commissioner):
+    _approved_tender(moderated, procurement_officer, commissioner, later, kind="call_off")
+    services.award_notice_publish(actor=procurement_officer, evaluation=moderated, published_on=date(2026, 6, 29))
+    with pytest.raises(ValidationFailed, match="There is no standstill"):
+        services.challenge_record(
+            actor=procurement_officer,
+            evaluation=moderated,
+            claimant="Rival",
+            notified_on=date(2026, 6, 30),
+            summary="Marks wrong.",
+        )
+    assert moderated.state == "standstill" and not moderated.decision.challenges.exists()
+
+
+def test_only_officers_record_the_award_steps(later, moderated, procurement_officer, commissioner, evaluator_a):
+    _approved_tender(moderated, procurement_officer, commissioner, later)
+    with pytest.raises(PermissionDenied):
+        services.award_notice_publish(actor=evaluator_a, evaluation=moderated, published_on=date(2026, 6, 29))
+    moderated.refresh_from_db()
+    assert moderated.state == "decided" and moderated.decision.award_notice_published_on is None
 
 
 def test_every_reading_of_a_bid_by_the_authority_is_audited(client, scoring, two_bids, evaluator_a, commissioner):

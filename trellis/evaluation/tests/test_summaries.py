@@ -192,7 +192,14 @@ def test_a_tender_gets_an_assessment_summary_with_the_standstill(
     html = page(client, other_provider_admin, summary_url(theirs)).content.decode()
     assert '<h1 class="govuk-heading-xl">Assessment summary</h1>' in html
     assert "Your tender has not been successful." in html
-    assert "Standstill period" in html and f"{decision.standstill_last_day:%-d %B %Y}" in html
+    # the standstill starts with the contract award notice, not the approval (s.51(2)): no date in the summary yet
+    assert decision.standstill_applies and decision.standstill_last_day is None
+    assert "Starts when the award notice is published: you will be told its dates." in html
+    # What would change the winner is for the authority's own assurance: never in what a bidder is sent.
+    letter = pdf.summary_html(reports.summary_for(other_provider_admin, theirs.public_id))
+    for text in (html, letter):
+        assert "would change the winner" not in text and "would make" not in text and "moderated mark" not in text
+    assert "change_the_winner" in decision.result["lots"][0]["result"]  # kept in the decision record
     response = client.get(summary_url(theirs, "evaluation:summary_pdf"))
     assert response["Content-Disposition"] == (
         f'attachment; filename="assessment-summary-{opportunity.reference}-{theirs.organisation.org_id}.pdf"'
@@ -317,7 +324,7 @@ def test_the_report_holds_every_mark_the_consensus_the_conflicts_and_the_audit_c
     assert CONFLICT in html and "Cath Doyle" in html
     assert "Highest quality, within budget." in html
     assert "Marks changed after they were first saved</th><td>1</td>" in html
-    assert "stays the winner in" in html  # the sensitivity
+    assert "What would change the winner" in html and "would make" in html  # for the authority: not in summaries
     assert "Awaiting approval" in html
     assert "http://" not in html and "https://" not in html and "src=" not in html
 

@@ -4,7 +4,7 @@ it back needs a reason; the contract is refused during the standstill. A refused
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from html import escape
 
 import pytest
@@ -61,8 +61,12 @@ def state_of(evaluation) -> str:
     return evaluation.state
 
 
-def date_post(day) -> dict[str, str]:
-    return {"on_day": str(day.day), "on_month": str(day.month), "on_year": str(day.year)}
+def date_post(day, name: str = "on") -> dict[str, str]:
+    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+
+
+def step_url(step: str, evaluation) -> str:
+    return reverse("evaluation:award_step", args=[evaluation.public_id, step])
 
 
 # Recommendation --------------------------------------------------------------------------------------------------
@@ -164,9 +168,9 @@ def test_a_different_commissioner_approves_and_the_opportunity_is_awarded(
 
     client.force_login(procurement_officer)
     html = page(client.get(url("decision", moderated)))
-    assert "No standstill: this is a grant." in html
-    assert "The contract can be entered into now." in html
-    response = client.post(url("contract", moderated), date_post(timezone.localdate()))
+    assert "The award steps" in html and "Grant agreement entered into" in html
+    assert "Exclusion and debarment checks" not in html  # a grant is not a procurement
+    response = client.post(step_url("contract", moderated), date_post(timezone.localdate()))
     assert response.status_code == 302
     assert state_of(moderated) == "concluded"
     decision.refresh_from_db()
@@ -188,7 +192,9 @@ def test_sending_back_needs_a_reason(client, moderated, procurement_officer, com
     assert state_of(moderated) == "scoring" and not AwardDecision.objects.exists()
 
 
-def test_the_contract_is_refused_during_the_standstill(client, moderated, procurement_officer, commissioner):
+def test_a_tender_walks_the_award_steps_on_the_decision_page(
+    client, clock, moderated, procurement_officer, commissioner
+):
     opportunity = moderated.opportunity
     opportunity.kind = "open_tender"  # the same exercise, run as an open tender
     opportunity.save(update_fields=["kind"])
@@ -197,34 +203,76 @@ def test_the_contract_is_refused_during_the_standstill(client, moderated, procur
     assert (
         client.post(url("decision", moderated), {"action": "approve", "declare_no_conflict": "yes"}).status_code == 302
     )
-    decision = AwardDecision.objects.get()
-    last = decision.standstill_last_day
-    # Approved at the test's clock, Monday 18 May 2026: 8 working days counting that day, skipping the weekend and
-    # the spring bank holiday (Mon 25 May), end on Thursday 28 May (worked out by hand).
-    assert decision.standstill_applies and last == date(2026, 5, 28)
+    approved_on = timezone.localdate()  # the test's clock: Monday 18 May 2026
+    assert approved_on == date(2026, 5, 18)
+    clock.move_to(datetime(2026, 6, 15, 12, tzinfo=UTC))
 
     client.force_login(procurement_officer)
     html = page(client.get(url("decision", moderated)))
-    assert f"It ends at the end of <strong>{last:%A %-d %B %Y}</strong>" in html
-    assert "The contract can be entered into from" in html
+    assert "A standstill of 8 working days applies, counted from the contract award notice." in html
+    assert 'id="form-award_notice"' in html and 'id="form-contract"' not in html  # the next step only
+    assert "voluntary" not in html.lower().split("record the next step")[1]  # a mandatory standstill
 
-    response = client.post(url("contract", moderated), date_post(timezone.localdate()))
+    # a bad date changes nothing and names its field
+    response = client.post(step_url("award_notice", moderated), date_post(date(2026, 5, 15), "published_on"))
     assert response.status_code == 200
-    html = page(response)
-    assert "The contract cannot be entered into during the standstill" in html
-    assert 'href="#id_on_day"' in html  # the error names the date field
-    decision.refresh_from_db()
-    assert decision.contract_entered_on is None and state_of(moderated) == "decided"
+    assert "cannot be published before the decision was approved" in page(response)
+    assert state_of(moderated) == "decided"
+
+    # Tuesday 19 May 2026: 19, 20, 21, 22, 26, 27, 28, 29 May (Monday 25 May is the spring bank holiday)
+    response = client.post(step_url("award_notice", moderated), date_post(date(2026, 5, 19), "published_on"))
+    assert response.status_code == 302 and state_of(moderated) == "standstill"
+    html = page(client.get(url("decision", moderated)))
+    assert "Friday 29 May 2026" in html and "The contract can be entered into from Saturday 30 May 2026" in html
+    assert 'id="form-exclusions"' in html and 'id="form-challenge"' in html
+
+    challenge = {"claimant": "Rival Care Ltd", "summary": "The marks for outcomes were wrong."}
+    response = client.post(
+        step_url("challenge", moderated), {**challenge, **date_post(date(2026, 6, 1), "notified_on")}
+    )
+    assert response.status_code == 200 and "only if the authority is notified during the standstill" in page(response)
+    response = client.post(
+        step_url("challenge", moderated), {**challenge, **date_post(date(2026, 5, 27), "notified_on")}
+    )
+    assert response.status_code == 302 and state_of(moderated) == "suspended"
+    html = page(client.get(url("decision", moderated)))
+    assert "Suspends the contract" in html and 'id="form-suspension_end"' in html and 'id="form-contract"' not in html
+    assert client.post(step_url("contract", moderated), date_post(date(2026, 6, 10))).status_code == 200
+    assert state_of(moderated) == "suspended"
+
+    ended = {"how": "withdrawn", "note": "Withdrawn by letter.", **date_post(date(2026, 6, 5), "ended_on")}
+    assert client.post(step_url("suspension_end", moderated), ended).status_code == 302
+    checks = {"grounds_checked": "on", **date_post(date(2026, 6, 8), "checked_on")}
+    response = client.post(step_url("exclusions", moderated), checks)
+    assert response.status_code == 200 and "Confirm that the debarment list was checked." in page(response)
+    assert state_of(moderated) == "standstill"
+    assert client.post(step_url("exclusions", moderated), {**checks, "debarment_checked": "on"}).status_code == 302
+
+    response = client.post(step_url("contract", moderated), date_post(date(2026, 5, 29)))
+    assert "The contract cannot be entered into during the standstill" in page(response)
+    assert 'href="#id_on_day"' in page(response)  # the error names the date field
+    assert client.post(step_url("contract", moderated), date_post(date(2026, 6, 9))).status_code == 302
+    html = page(client.get(url("decision", moderated)))
+    # s.53(2)(a): 30 days beginning with Tuesday 9 June 2026 end on Wednesday 8 July 2026
+    assert state_of(moderated) == "concluded" and "Wednesday 8 July 2026" in html
+    assert "Withdrawn or settled on 5 June 2026" in html
+
+
+def test_an_unknown_award_step_is_not_found(client, moderated, procurement_officer, commissioner):
+    services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated)
+    client.force_login(procurement_officer)
+    assert client.post(step_url("shred", moderated), {}).status_code == 404
 
 
 def test_a_contract_date_must_be_a_real_past_date(client, moderated, procurement_officer, commissioner):
     services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
     services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated)
     client.force_login(procurement_officer)
-    response = client.post(url("contract", moderated), {"on_day": "31", "on_month": "2", "on_year": "2026"})
+    response = client.post(step_url("contract", moderated), {"on_day": "31", "on_month": "2", "on_year": "2026"})
     assert response.status_code == 200
     assert "Date the contract was entered into must be a real date." in page(response)
-    response = client.post(url("contract", moderated), {"on_day": "", "on_month": "", "on_year": ""})
+    response = client.post(step_url("contract", moderated), {"on_day": "", "on_month": "", "on_year": ""})
     assert "Enter the date the contract was entered into." in page(response)
     assert AwardDecision.objects.get().contract_entered_on is None and state_of(moderated) == "decided"
 
@@ -234,6 +282,6 @@ def test_only_officers_record_the_contract(client, moderated, procurement_office
     services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated)
     client.force_login(evaluator_a)
     assert "Record that the contract is entered into" not in page(client.get(url("decision", moderated)))
-    response = client.post(url("contract", moderated), date_post(timezone.localdate()))
+    response = client.post(step_url("contract", moderated), date_post(timezone.localdate()))
     assert response.status_code == 403
     assert AwardDecision.objects.get().contract_entered_on is None and state_of(moderated) == "decided"

@@ -4,15 +4,14 @@
   for each criterion of one bid side by side, the spread and whether it is more than the agreed amount, who is still
   to submit, and the consensus form for each criterion that everyone assigned has marked.
 - **Results** (officers and moderators): the engine's outcome for each lot — the ranking, the flags, the
-  divergences and the sensitivity of the winner — each explained in words. Prices and price points stay hidden while
-  the price envelope is sealed (``permissions.can_see_prices``).
+  divergences and what it would take to change the winner — each explained in words. Prices and price points stay
+  hidden while the price envelope is sealed (``permissions.can_see_prices``).
 
 ``results_context`` is also the results summary on the recommendation page.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,8 +27,9 @@ from trellis.core.web import error_links, require, show_service_errors, signed_i
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
 from trellis.evaluation.domain import workflow
-from trellis.evaluation.domain.results import BidResult, EvaluationResult, Sensitivity
+from trellis.evaluation.domain.results import BidResult, EvaluationResult
 from trellis.evaluation.domain.scheme import MarkRule, mark_rule
+from trellis.evaluation.domain.winner_margin import in_words
 from trellis.evaluation.forms.moderation import ConsensusForm, plain
 from trellis.evaluation.models import ConsensusMark, Evaluation, Mark
 from trellis.evaluation.views.common import load_evaluation
@@ -42,7 +42,7 @@ SECTIONS = {
     "ranking": "sections 3 to 5, “Points and totals”, “Price scoring methods” and “Ranking and the tie-break”",
     "flags": "section 1, “Gates, minimum marks and the disqualification rule”, and section 6, “Abnormally low prices”",
     "divergences": "section 2, “The mark used, spread and divergence”",
-    "sensitivity": "section 7, “Sensitivity of the winner”",
+    "change_the_winner": "section 7, “What would change the winner”",
 }
 
 
@@ -196,54 +196,11 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _share(value: float) -> str:
-    return f"{value * 100:.1f}%".replace(".0%", "%")
-
-
 def _named(text: str, names: dict[str, str]) -> str:
     """The engine names bids by their key (the bidder's org-id): say the bidder's name instead."""
     for key, name in names.items():
         text = text.replace(key, name)
     return text
-
-
-def _in_words(sensitivity: Sensitivity, names: dict[str, str], criteria: dict[str, str]) -> dict[str, str]:
-    """The sensitivity of the winner in plain English: the smallest weight change, and how often it holds."""
-    if sensitivity.winner is None:
-        return {"change": _named(sensitivity.note, names), "holds": ""}
-    winner = names.get(sensitivity.winner, sensitivity.winner)
-    change = sensitivity.smallest_weight_change
-    if change is None:
-        text = "No change to the weight of a single criterion makes another bid the winner."
-    else:
-        name = criteria.get(change.criterion, change.criterion)
-        up = math.copysign(1.0, change.change) > 0
-        old = change.new_weight - change.change
-        who = names.get(change.new_winner, change.new_winner)
-        if change.shared_with:
-            who += " (sharing first place with " + ", ".join(names.get(k, k) for k in change.shared_with) + ")"
-        if round(abs(change.change), 2) == 0:
-            text = (
-                f"Any {'increase' if up else 'decrease'} at all in the weight of “{name}” (now {_number(old)}%) "
-                f"would make {who} the winner: the two are level on total, and {winner} leads only on the "
-                "tie-break."
-            )
-        else:
-            text = (
-                f"If the weight of “{name}” were {'raised' if up else 'lowered'} by more than "
-                f"{_number(abs(change.change))} percentage points, from {_number(old)}% to "
-                f"{_number(change.new_weight)}%, with the other weights rescaled to keep a total of 100, {who} "
-                "would win instead."
-            )
-    holds = ""
-    if sensitivity.winner_holds:
-        shares = sensitivity.winner_holds
-        holds = (
-            f"{winner} stays first in {_share(shares['5'])} of {sensitivity.perturbations:,} random changes of up "
-            f"to 5% to every weight, and in {_share(shares['10'])} of {sensitivity.perturbations:,} random changes "
-            "of up to 10%."
-        )
-    return {"change": text, "holds": holds}
 
 
 def _row(bid: BidResult, names: dict[str, str], bids: dict[str, Any]) -> dict[str, Any]:
@@ -294,7 +251,7 @@ def _lot(
         "abnormally_low": [r for r in rows if r["abnormally_low"]] if prices else [],
         "divergences": divergences,
         "winner": names.get(result.winner) if result.winner else None,
-        "sensitivity": _in_words(result.sensitivity, names, criteria) if prices else None,
+        "change_the_winner": in_words(result.change_the_winner, names) if prices else None,
         "notes": [_named(n, names) for n in result.notes],
         "price_method": result.price_method.label if result.price_method else "",
         "tie_break": result.tie_break.label,

@@ -196,7 +196,7 @@ def next_links(request: HttpRequest, evaluation, member) -> list[tuple[str, str]
         links.append(("Make the recommendation", reverse("evaluation:recommend", kwargs=ids)))
     if perms.can_decide(user, evaluation):
         links.append(("Approve the recommendation or send it back", reverse("evaluation:decision", kwargs=ids)))
-    elif state in (State.RECOMMENDED, State.DECIDED, State.CONCLUDED) and (officer or moderator):
+    elif state in perms.REPORT_STATES and (officer or moderator):
         links.append(("See the decision", reverse("evaluation:decision", kwargs=ids)))
     return [(text, url) for text, url in links if url]
 

@@ -32,6 +32,8 @@ class PeriodRule:
     days: int
     rule: str
     source: str
+    #: the days are the Act's minimum tendering period (s.54), not a Trellis assumption
+    statutory: bool = False
 
 
 MINIMUM_PERIODS: dict[Kind, PeriodRule] = {
@@ -51,18 +53,21 @@ MINIMUM_PERIODS: dict[Kind, PeriodRule] = {
             "25 days from the tender notice to the deadline",
             f"{route_sources.PA_S54}; below the threshold the law sets no minimum and Trellis keeps the same 25 "
             f"days, having regard to the barriers small organisations face ({route_sources.PA_S12})",
+            statutory=True,
         ),
         PeriodRule(
             Kind.COMPETITIVE_FLEXIBLE,
             25,
             "25 days from the tender notice to the first deadline",
             f"{route_sources.PA_S54}; the same 25 days is kept below the threshold ({route_sources.PA_S12})",
+            statutory=True,
         ),
         PeriodRule(
             Kind.FRAMEWORK,
             25,
             "25 days from the tender notice to the deadline for joining the framework",
             f"{route_sources.PA_S54}; the same 25 days is kept below the threshold ({route_sources.PA_S12})",
+            statutory=True,
         ),
         PeriodRule(
             Kind.CALL_OFF,
@@ -120,7 +125,7 @@ def minimum_period(
     rule = MINIMUM_PERIODS[Kind(kind)]
     base = PeriodPart(rule.days, rule.rule, rule.source)
     limits = list(route_limits)
-    if any(t.code == LIGHT_TOUCH_TENDERING_PERIOD for t in limits) and rule.source.startswith(route_sources.PA_S54):
+    if any(t.code == LIGHT_TOUCH_TENDERING_PERIOD for t in limits) and rule.statutory:
         # the route decision says a light touch contract: the Act sets no minimum, so the days are Trellis's own
         base = PeriodPart(
             rule.days,

@@ -7,11 +7,13 @@ Field errors in rows are named ``<list>-<index>-<field>`` (``lots-0-value``, ``e
 by the list (``lots``, ``criteria``). The fields and rows are cleaned by ``domain/fields.py``.
 
 One module per section: ``editing`` (create, update), ``contents`` (lots, eligibility, criteria), ``documents``,
+``conflicts`` (the conflicts assessment),
 ``lifecycle`` (moves, closing, reminders), ``stages``, ``questions``, ``alerts`` and ``frameworks``; every public
 name is importable from here.
 """
 
 from trellis.opportunities.services.alerts import alert_subscription_remove, alert_subscription_set
+from trellis.opportunities.services.conflicts import conflicts_assessment_record
 from trellis.opportunities.services.contents import criteria_set, eligibility_set, lots_set
 from trellis.opportunities.services.documents import document_add, document_remove
 from trellis.opportunities.services.editing import opportunity_create, opportunity_update
@@ -32,6 +34,7 @@ __all__ = [
     "clarification_ask",
     "clarification_withdraw",
     "close_due_opportunities",
+    "conflicts_assessment_record",
     "criteria_set",
     "document_add",
     "document_remove",

@@ -18,6 +18,10 @@ __all__ = ["awarded_framework", "framework_with_member", "published_call_off", "
 def _ready(opportunity, actor):
     services.eligibility_set(actor=actor, opportunity=opportunity, items=ELIGIBILITY)
     services.criteria_set(actor=actor, opportunity=opportunity, criteria=CRITERIA)
+    if opportunity.kind == "framework":  # s.83: before its tender notice
+        services.conflicts_assessment_record(
+            actor=actor, opportunity=opportunity, conflicts="None identified.", declarations_sought=True
+        )
     return opportunity
 
 

@@ -215,3 +215,9 @@ def test_a_light_touch_contract_keeps_trellis_s_minimum_without_claiming_the_law
     # a grant round's own rule is not a statutory period and is left as it is
     grant = minimum_period(Kind.GRANT_ROUND, consortium_bids_invited=False, route_limits=[light_touch])
     assert grant.days == 28 and "light touch" not in grant.parts[0].rule
+
+
+def test_only_the_tendering_kinds_take_the_acts_minimum_period():
+    statutory = {kind for kind, rule in MINIMUM_PERIODS.items() if rule.statutory}
+    assert statutory == {Kind.OPEN_TENDER, Kind.COMPETITIVE_FLEXIBLE, Kind.FRAMEWORK}
+    assert all("s.54" in MINIMUM_PERIODS[kind].source for kind in statutory)

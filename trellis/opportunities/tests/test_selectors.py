@@ -213,6 +213,7 @@ def test_publication_check_lists_what_is_missing_by_field(commissioner, place):
         "eligibility",
         "closes_at",
         "questions_close_at",
+        "conflicts",  # s.83: a tender needs its conflicts assessment
     }
     assert check.period.days == 25
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from trellis.core.errors import PermissionDenied, TrellisError, ValidationFailed
@@ -17,10 +18,12 @@ from trellis.core.web import error_links, page_message, require, signed_in
 from trellis.core.web import show_service_errors as show_errors
 from trellis.opportunities import permissions as perms
 from trellis.opportunities import selectors, services
+from trellis.opportunities.domain import conflicts as conflict_rules
 from trellis.opportunities.domain import stages as stage_rules
 from trellis.opportunities.domain.criteria import TEMPLATES
 from trellis.opportunities.domain.kinds import Kind, Stage
 from trellis.opportunities.domain.lifecycle import PRIVATE_STATUSES, Action, Status
+from trellis.opportunities.forms.conflicts import ConflictsForm
 from trellis.opportunities.forms.edit import (
     KIND_FOR_ROUTE,
     MOMENT_FIELD_MAP,
@@ -101,6 +104,11 @@ def section_links(errors: dict[str, list[str]], opportunity) -> list[tuple[str, 
         section, label, anchor = FIELDS.get(key, ("", "", "main-content"))
         if key == "reason":
             url, label = "#id_reason", "Reason"
+        elif key == "conflicts":
+            url, label = (
+                reverse("opportunities:conflicts", args=[opportunity.public_id]),
+                gettext("Conflicts assessment"),
+            )
         elif section:
             url = reverse(SECTION_URLS[section], args=[opportunity.public_id]) + f"#{anchor}"
         else:
@@ -286,6 +294,9 @@ def manage_context(
         .filter(status=ClarificationStatus.ASKED)
         .count(),
         "history": _history(opportunity),
+        "conflicts_needed": conflict_rules.needs_assessment(opportunity.kind, opportunity.regime),
+        "conflicts_assessment": selectors.conflicts_assessment(opportunity),
+        "can_assess_conflicts": bool(perms.can_assess_conflicts(user, opportunity)),
         **framework_context(request, opportunity, members_form=members_form, call_off_form=call_off_form),
         **stage_context(opportunity, actions, stage_form),
     }
@@ -407,6 +418,34 @@ def call_off_new(request: HttpRequest, public_id) -> HttpResponse:
 
 
 # Sections --------------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def conflicts(request: HttpRequest, public_id) -> HttpResponse:
+    """The conflicts assessment: recorded before the tender notice and reviewed until the award (s.83)."""
+    opportunity = _staff_opportunity(request, public_id)
+    require(perms.can_assess_conflicts(request.user, opportunity))
+    current = selectors.conflicts_assessment(opportunity)
+    initial = {"conflicts": current.conflicts, "mitigation": current.mitigation} if current else None
+    form = ConflictsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conflicts_assessment_record(actor=request.user, opportunity=opportunity, **form.cleaned_data)
+        except TrellisError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, gettext("The conflicts assessment is recorded."))
+            return redirect("opportunities:manage", opportunity.public_id)
+    context = {
+        "opp": opportunity,
+        "form": form,
+        "current": current,
+        "needed": conflict_rules.needs_assessment(opportunity.kind, opportunity.regime),
+        "source": conflict_rules.SOURCE,
+        "error_links": error_links(form),
+    }
+    return render(request, "opportunities/conflicts.html", context)
 
 
 def _section_page(request, opportunity, template: str, key: str, **context) -> HttpResponse:
@@ -665,6 +704,7 @@ urlpatterns = [
     path("<uuid:public_id>/stages/invite/", invite_stage, name="invite_stage"),
     path("<uuid:public_id>/framework/providers/", framework_members, name="framework_members"),
     path("<uuid:public_id>/framework/call-off/", call_off_new, name="call_off_new"),
+    path("<uuid:public_id>/conflicts/", conflicts, name="conflicts"),
     path("<uuid:public_id>/edit/details/", edit_details, name="edit_details"),
     path("<uuid:public_id>/edit/specification/", edit_specification, name="edit_specification"),
     path("<uuid:public_id>/edit/lots/", edit_lots, name="edit_lots"),

@@ -50,6 +50,8 @@ class TimeLimit:
     source: str
     #: the regime table's code for the limit (``tendering_period`` is the statutory minimum for bids)
     code: str = ""
+    #: from when the days count ("beginning with the day …" counts that day as day one; "after …" does not)
+    counts_from: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"stage": self.stage, "days": self.days, "source": self.source, "code": self.code}
@@ -118,7 +120,10 @@ def notices_for(route: Route, ctx: Context) -> tuple[Notice, ...]:
 
 def time_limits_for(route: Route, ctx: Context) -> tuple[TimeLimit, ...]:
     """The regime's time limits for this route, then the ones that follow from an existing provider."""
-    limits = [TimeLimit(rule.name, rule.days, rule.source, rule.code) for rule in rules_for(route, ctx, "time_limit")]
+    limits = [
+        TimeLimit(rule.name, rule.days, rule.source, rule.code, rule.counts_from)
+        for rule in rules_for(route, ctx, "time_limit")
+    ]
     if ctx.facts.incumbent_scenario and _may_change_provider(route):
         limits.append(
             TimeLimit(
@@ -134,6 +139,33 @@ def time_limits_for(route: Route, ctx: Context) -> tuple[TimeLimit, ...]:
     return tuple(limits)
 
 
+#: The regime table's codes for the notice due after the contract is entered into, one a regime.
+AFTER_CONTRACT_NOTICES = ("contract_details_notice", "contract_award_notice", "award_notice")
+
+
+def after_contract_notice(limits: tuple[TimeLimit, ...]) -> TimeLimit | None:
+    """Of a route's time limits, the one for the notice due after the contract (None where there is none)."""
+    return next((limit for limit in limits if limit.code in AFTER_CONTRACT_NOTICES), None)
+
+
+def regime_after_contract_notice(regime: str) -> TimeLimit | None:
+    """A regime's notice after a competitively awarded contract that is not light touch (its first such row)."""
+    found = next(
+        (
+            r
+            for r in regime_rules()
+            if r.regime == regime and r.code in AFTER_CONTRACT_NOTICES and "light_touch" not in r.condition
+        ),
+        None,
+    )
+    return None if found is None else TimeLimit(found.name, found.days, found.source, found.code, found.counts_from)
+
+
+def notice_name(code: str) -> str:
+    """The name of the notice with this code in the regime table ("" when there is none)."""
+    return next((r.name for r in regime_rules() if r.kind == "notice" and r.code == code), "")
+
+
 def _may_change_provider(route: Route) -> bool:
     return route not in (Route.NEGOTIATED_PARTNERING,) and route not in GRANT_ROUTES
 
@@ -141,18 +173,28 @@ def _may_change_provider(route: Route) -> bool:
 def standstill_for(route: Route, ctx: Context) -> StandstillRule:
     """The standstill before the contract may be entered into: the regime's first rule that applies."""
     if route == Route.IN_HOUSE:
-        return StandstillRule(False, None, None, "", "No standstill: nothing is procured.")
+        return no_standstill("No standstill: nothing is procured.")
     if route in GRANT_ROUTES:
-        return StandstillRule(False, None, None, "", f"No standstill. {sources.GRANT_NOT_PROCUREMENT}")
+        return no_standstill(f"No standstill. {sources.GRANT_NOT_PROCUREMENT}")
     return _standstill_rule(rules_for(route, ctx, "standstill")[0])
 
 
-def regime_standstill(regime: str) -> StandstillRule:
-    """The standstill a regime requires before a competitively awarded contract (its first required row)."""
-    found = next((r for r in regime_rules() if r.regime == regime and r.kind == "standstill" and r.required), None)
+def regime_standstill(regime: str, process: str = "") -> StandstillRule:
+    """The standstill a regime sets without a route decision to judge its conditions by: for ``process``, its
+    unconditional row (the last); with no process, the regime's first required standstill."""
+    rows = [r for r in regime_rules() if r.regime == regime and r.kind == "standstill"]
+    if process:
+        found = next((r for r in reversed(rows) if r.process == process and not r.condition), None)
+    else:
+        found = next((r for r in rows if r.required), None)
     if found is None:
-        raise LookupError(f"No regime called “{regime}” sets a standstill.")
+        raise LookupError(f"The regime “{regime}” sets no standstill for “{process or 'a competitive award'}”.")
     return _standstill_rule(found)
+
+
+def no_standstill(reason: str) -> StandstillRule:
+    """No standstill, and why (nothing is procured)."""
+    return StandstillRule(False, None, None, "", reason)
 
 
 def _standstill_rule(rule: RegimeRule) -> StandstillRule:

@@ -46,7 +46,11 @@ def test_working_day_standstills(regime, published, last_day, why):
     period = standstill_period(published, regime=regime, working_days=8, from_day_after=regime == PSR)
     assert period.last_day == last_day, why
     assert period.contract_may_be_entered_from == date.fromordinal(last_day.toordinal() + 1)
-    assert period.includes(published) and period.includes(last_day) and not period.includes(period.contract_may_be_entered_from)
+    assert (
+        period.includes(published)
+        and period.includes(last_day)
+        and not period.includes(period.contract_may_be_entered_from)
+    )
 
 
 @pytest.mark.parametrize(
@@ -54,7 +58,11 @@ def test_working_day_standstills(regime, published, last_day, why):
     [
         (date(2025, 6, 10), date(2025, 6, 20), "tenth day, Friday 20 June, is a working day"),
         (date(2025, 6, 11), date(2025, 6, 23), "tenth day is Saturday 21 June: extended to Monday"),
-        (date(2025, 12, 16), date(2025, 12, 29), "tenth day is Friday 26 December (Boxing Day): extended to Monday 29th"),
+        (
+            date(2025, 12, 16),
+            date(2025, 12, 29),
+            "tenth day is Friday 26 December (Boxing Day): extended to Monday 29th",
+        ),
         (date(2025, 8, 15), date(2025, 8, 26), "tenth day is Monday 25 August (bank holiday): extended to Tuesday"),
     ],
 )

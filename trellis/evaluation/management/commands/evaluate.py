@@ -1,7 +1,7 @@
 """trellis evaluate price|run — the evaluation engine on the command line.
 
   trellis evaluate price --method relative_to_lowest --max-points 40 --bids bids.json [--quality quality.json] --json
-  trellis evaluate run --input evaluation.json [--perturbations 1000] [--seed 0] [--json]
+  trellis evaluate run --input evaluation.json [--json]
 
 These need no database: they run the pure engine in ``trellis.evaluation.domain``. Bad input is a clear message on
 stderr naming each field, with a non-zero exit status and nothing on stdout.
@@ -25,8 +25,8 @@ from trellis.evaluation.domain import (
     result_as_json,
     score_prices,
 )
-from trellis.evaluation.domain.engine import MAX_PERTURBATIONS
 from trellis.evaluation.domain.totals import gbp, number
+from trellis.evaluation.domain.winner_margin import in_words
 
 PRICE_HELP = """\
 Score bids' prices out of --max-points. BIDS.json maps each bidder to its price in pounds:
@@ -36,7 +36,8 @@ Prints a table, or {"scores": {"Alpha": 40.0, ...}} with --json (unrounded).
 Methods, formulas and sources: docs/evaluation-methods.md."""
 
 RUN_HELP = """\
-Evaluate bids against a published scheme: totals, ranks, flags, divergent marks and sensitivity.
+Evaluate bids against a published scheme: totals, ranks, flags, divergent marks and what it would take to
+change the winner (the fewest changes of marks).
 EVALUATION.json holds the criteria, settings, bids with prices, each evaluator's marks and any consensus marks:
   {"criteria": [{"key": "quality", "name": "Quality", "weight": 60, "scale": "0-5"},
                 {"key": "price", "name": "Price", "weight": 40, "scale": "0-100", "is_price": true}],
@@ -59,15 +60,8 @@ class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
     """Keeps the examples' layout in ``--help``."""
 
 
-def _whole(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
-
-
 class Command(BaseCommand):
-    help = "The evaluation engine: score prices, or evaluate bids against a scheme (totals, ranks, sensitivity)."
+    help = "The evaluation engine: score prices, or evaluate bids against a scheme (totals, ranks, flags)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -85,19 +79,11 @@ class Command(BaseCommand):
 
         r = sub.add_parser(
             "run",
-            help="evaluate bids: totals, ranks, flags and sensitivity",
+            help="evaluate bids: totals, ranks, flags and what would change the winner",
             description=RUN_HELP,
             formatter_class=_HelpFormatter,
         )
         r.add_argument("--input", required=True, metavar="EVALUATION.json", help="the scheme, bids and marks (JSON)")
-        r.add_argument(
-            "--perturbations",
-            type=_whole,
-            default=1000,
-            metavar="N",
-            help="random weight perturbations at ±5%% and at ±10%% (default 1000)",
-        )
-        r.add_argument("--seed", type=_whole, default=0, metavar="S", help="seed for the perturbations (default 0)")
         r.add_argument("--json", action="store_true", help="print the whole result as JSON")
 
     def handle(self, *args, action: str, **options):
@@ -141,14 +127,10 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     # -- run -------------------------------------------------------------------------------------
-    def _run(self, *, input: str, perturbations: int, seed: int, **options) -> None:
-        if not 0 <= perturbations <= MAX_PERTURBATIONS:
-            raise CommandError(f"--perturbations: give a number from 0 to {MAX_PERTURBATIONS:,}.")
-        if seed < 0:
-            raise CommandError("--seed: give a whole number, 0 or more.")
+    def _run(self, *, input: str, **options) -> None:
         data = read_json(input, "--input", "an evaluation")
         try:
-            result = evaluate(parse_evaluation(data), perturbations=perturbations, seed=seed)
+            result = evaluate(parse_evaluation(data))
         except ValidationFailed as exc:
             raise field_errors(exc) from None
         if options["json"]:
@@ -162,7 +144,7 @@ def _points(value: float | None) -> str:
 
 
 def table(result: EvaluationResult) -> str:
-    """The result for a terminal: the ranking, the flags, divergent marks and the sensitivity of the winner."""
+    """The result for a terminal: the ranking, the flags, divergent marks and what would change the winner."""
     width = max(12, *(len(b.key) for b in result.bids))
     method = result.price_method.label.lower() if result.price_method else "no price criterion"
     lines = [
@@ -194,31 +176,13 @@ def table(result: EvaluationResult) -> str:
             lines.append(
                 f"  {d.bid}, {d.criterion}: {marks} (spread {number(d.spread)}, allowed {number(d.allowed)}){agreed}"
             )
-    s = result.sensitivity
-    lines += ["", "Sensitivity"]
-    if s.winner is None:
-        lines.append(f"  {s.note}")
-    else:
-        lines.append(f"  Winner: {s.winner}")
-        change = s.smallest_weight_change
-        if change is None:
-            lines.append("  No change to a single weight makes another bid the winner.")
-        else:
-            old = change.new_weight - change.change
-            outcome = (
-                f"puts {', '.join((change.new_winner, *change.shared_with))} level in first place"
-                if change.shared_with
-                else f"makes {change.new_winner} the winner"
-            )
-            lines.append(
-                f"  Smallest weight change: {change.criterion} {change.change:+.2f} percentage points "
-                f"({number(old)} → {number(change.new_weight)}, the others rescaled) {outcome}"
-            )
-        if s.winner_holds is not None:
-            lines.append(
-                f"  The winner holds in {s.winner_holds['5']:.1%} of ±5% and {s.winner_holds['10']:.1%} of ±10% "
-                f"random weight perturbations ({s.perturbations:,} each, seed {s.seed})"
-            )
+    analysis = result.change_the_winner
+    lines += ["", "What would change the winner (for the authority's own assurance: not for bidders)"]
+    lines.append(f"  {in_words(analysis)}")
+    for rival in analysis.rivals:
+        route = rival.route
+        fewest = "no change of marks" if route is None else f"{route.steps} step{'s' if route.steps != 1 else ''}"
+        lines.append(f"  To put {rival.rival} first: {fewest}")
     for note in result.notes:
         lines.append(f"\nNote: {note}")
     return "\n".join(lines)
