@@ -103,3 +103,23 @@ def award_notice_published(bid, decision) -> Message:
     else:
         body += " " + gettext("No standstill applies to this contract.")
     return Message(subject=gettext("Award notice published: %(title)s") % values, body=body, url=bid_url(bid))
+
+
+def low_price_explanation_requested(bid, *, due_on) -> Message:
+    """To the bidder whose price may be abnormally low: explain how you will deliver for it, by a day (s.19(5))."""
+    values = {
+        "organisation": bid.organisation.name,
+        "title": bid.opportunity.title,
+        "reference": bid.opportunity.reference,
+        "due": f"{due_on:%A %-d %B %Y}",
+    }
+    body = (
+        gettext(
+            "The price in %(organisation)s's bid for %(title)s (%(reference)s) looks abnormally low compared with "
+            "the other bids or with its own full cost. Before deciding anything, we ask you to explain how you will "
+            "deliver the contract for that price: reply to the commissioning team by %(due)s. A tender is never "
+            "rejected for its price without this chance to explain (Procurement Act 2023 s.19(5))."
+        )
+        % values
+    )
+    return Message(subject=gettext("Please explain your price: %(title)s") % values, body=body, url=bid_url(bid))

@@ -13,6 +13,7 @@ from django.db import models
 
 from trellis.core.models import BaseModel, Person
 from trellis.evaluation.domain.award import SUSPENSION_ENDINGS
+from trellis.evaluation.domain.low_price import Outcome
 from trellis.evaluation.domain.scheme import DEFAULT_DIVERGENCE
 from trellis.evaluation.domain.workflow import PanelRole, State
 
@@ -125,6 +126,8 @@ class AwardDecision(models.Model):
     rationale = models.TextField()
     #: for no award: what every bidder is told (the rationale is internal: for the approver and the audit file)
     reason_for_bidders = models.TextField(blank=True)
+    #: the winning tender's reasons withheld from the other bidders' summaries, ``{criterion id: ground}`` (s.94)
+    withheld = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict)
     recommended_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     recommended_at = models.DateTimeField()
@@ -191,3 +194,31 @@ class Challenge(models.Model):
     @property
     def ended_how_label(self) -> str:
         return SUSPENSION_ENDINGS.get(self.ended_how, "")
+
+
+class LowPriceReview(models.Model):
+    """The steps taken for a tender whose price may be abnormally low (Procurement Act 2023 s.19(4)–(5)): the
+    supplier asked to explain by a day, its explanation, and the decision to accept or disregard the tender."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="low_price_reviews")
+    bid = models.ForeignKey("bids.Bid", on_delete=models.PROTECT, related_name="+")
+    asked_on = models.DateField()
+    due_on = models.DateField()
+    asked_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    explanation = models.TextField(blank=True)
+    received_on = models.DateField(null=True, blank=True)
+    #: ``accepted`` or ``disregarded`` (``low_price.Outcome``); "" until decided
+    outcome = models.CharField(max_length=12, blank=True)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evaluation", "bid"], name="uniq_low_price_review")]
+
+    def __str__(self) -> str:
+        return f"Low price review {self.pk}"
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label if self.outcome else ""

@@ -215,6 +215,23 @@ def can_recommend(actor, evaluation: Evaluation) -> Decision:
     return allow()
 
 
+def can_see_low_prices(actor, evaluation: Evaluation) -> Decision:
+    """The abnormally low prices page, with what was recorded: the authority's officers."""
+    return allow() if is_officer(actor) else deny(OFFICERS_ONLY)
+
+
+def can_review_low_prices(actor, evaluation: Evaluation) -> Decision:
+    """Ask a supplier to explain a possibly abnormally low price, record the answer and decide: the authority's
+    commissioners and procurement officers, while the panel is scoring (before the recommendation)."""
+    if not is_officer(actor):
+        return deny(OFFICERS_ONLY)
+    if _stopped(evaluation):
+        return deny(CANCELLED)
+    if evaluation.state != State.SCORING:
+        return deny("Abnormally low prices are reviewed while the panel is scoring, before the recommendation.")
+    return allow()
+
+
 def can_decide(actor, evaluation: Evaluation) -> Decision:
     """Approve the recommendation, or send it back: a commissioner other than the person who made it."""
     if not _signed_in(actor):

@@ -137,6 +137,7 @@ def summary_for(actor, bid_public_id) -> SummaryPage:
         emails={selectors.bid_key(b): b.organisation.email or b.organisation.contact_email for b in lot_bids},
         plain=opportunity.kind == Kind.GRANT_ROUND,
         no_award_reason=decision.reason_for_bidders if winner is None else "",
+        withheld=decision.withheld,
     )
     return SummaryPage(summary, bid, opportunity, evaluation, decision, lot)
 

@@ -25,9 +25,10 @@ from trellis.evaluation.domain import (
     result_as_json,
     workflow,
 )
+from trellis.evaluation.domain.low_price import Outcome as LowPriceOutcome
 from trellis.evaluation.domain.price import PriceMethod
 from trellis.evaluation.domain.scheme import Exclusion, TieBreak
-from trellis.evaluation.models import ConsensusMark, Evaluation, Mark, PanelMember, ScoreSheet
+from trellis.evaluation.models import ConsensusMark, Evaluation, LowPriceReview, Mark, PanelMember, ScoreSheet
 from trellis.opportunities.domain.criteria import Scale
 
 if TYPE_CHECKING:
@@ -130,9 +131,17 @@ def engine_input(evaluation: Evaluation, lot_bids: list) -> EvaluationInput:
     consensus: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for agreed in ConsensusMark.objects.filter(bid_id__in=by_id):
         consensus[bid_key(by_id[agreed.bid_id])][str(agreed.criterion_id)] = agreed.score
+    disregarded = dict(
+        LowPriceReview.objects.filter(
+            evaluation=evaluation, bid_id__in=by_id, outcome=LowPriceOutcome.DISREGARDED
+        ).values_list("bid_id", "reason")
+    )
     return EvaluationInput(
         scheme=scheme_for(evaluation),
-        bids=tuple(BidInput(key=bid_key(b), price=b.price, full_cost=_full_cost(b)) for b in lot_bids),
+        bids=tuple(
+            BidInput(key=bid_key(b), price=b.price, full_cost=_full_cost(b), disregarded=disregarded.get(b.pk, ""))
+            for b in lot_bids
+        ),
         marks={k: {b: dict(c) for b, c in v.items()} for k, v in marks.items()},
         consensus=dict(consensus),
     )
@@ -170,6 +179,37 @@ def evaluation_outcome(evaluation: Evaluation) -> Outcome:
             winners.append(keyed[lot][result.winner])
         snapshot["lots"].append({"lot": lot, "input": input_as_json(data), "result": result_as_json(result)})
     return Outcome(results=results, bids=keyed, winners=winners, as_json=snapshot)
+
+
+@dataclass(frozen=True)
+class LowPrice:
+    """A tender whose price is flagged as possibly abnormally low (or was, before it was disregarded), why, and
+    the steps recorded for it."""
+
+    bid: Bid
+    reasons: tuple[str, ...]
+    review: LowPriceReview | None
+
+    @property
+    def decided(self) -> bool:
+        return self.review is not None and bool(self.review.outcome)
+
+
+def low_prices(evaluation: Evaluation, outcome: Outcome | None = None) -> list[LowPrice]:
+    """Every tender flagged now, and every tender with a review already (a disregarded one is no longer flagged)."""
+    outcome = outcome or evaluation_outcome(evaluation)
+    reviews = {r.bid_id: r for r in LowPriceReview.objects.filter(evaluation=evaluation)}
+    found = []
+    for lot, result in outcome.results.items():
+        for bid_result in result.bids:
+            bid = outcome.bids[lot][bid_result.key]
+            if bid_result.abnormally_low or bid.pk in reviews:
+                found.append(LowPrice(bid, bid_result.abnormally_low_reasons, reviews.get(bid.pk)))
+    return found
+
+
+def low_prices_undecided(evaluation: Evaluation, outcome: Outcome | None = None) -> list[LowPrice]:
+    return [item for item in low_prices(evaluation, outcome) if not item.decided]
 
 
 # Who still has to do what -------------------------------------------------------------------------------------

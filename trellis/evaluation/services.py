@@ -25,14 +25,16 @@ from trellis.core.permissions import deny, require
 from trellis.core.services import audit_record, notify
 from trellis.evaluation import messages, selectors
 from trellis.evaluation import permissions as perms
-from trellis.evaluation.domain import award, workflow
+from trellis.evaluation.domain import award, low_price, workflow
 from trellis.evaluation.domain.scheme import scheme_errors
+from trellis.evaluation.domain.summary import WITHHOLDING_GROUNDS
 from trellis.evaluation.domain.workflow import Move, PanelRole, State
 from trellis.evaluation.models import (
     AwardDecision,
     Challenge,
     ConsensusMark,
     Evaluation,
+    LowPriceReview,
     Mark,
     PanelMember,
     ScoreSheet,
@@ -392,6 +394,123 @@ def consensus_record(
     return existing
 
 
+# Abnormally low prices (s.19(4)–(5); the rules are in ``domain.low_price``) ----------------------------------------
+
+
+def _flagged(evaluation: Evaluation, bid: Bid) -> selectors.LowPrice:
+    found = next((item for item in selectors.low_prices(evaluation) if item.bid.pk == bid.pk), None)
+    if found is None:
+        raise ValidationFailed.of({"bid": ["This tender's price is not flagged as possibly abnormally low."]})
+    return found
+
+
+def low_price_ask(
+    *, actor: Person, evaluation: Evaluation, bid: Bid, due_on: date | None, now: datetime | None = None
+) -> LowPriceReview:
+    """Ask the supplier to explain its flagged price by ``due_on``; its people are told at once."""
+    now = now or timezone.now()
+    require(perms.can_review_low_prices(actor, evaluation))
+    with transaction.atomic():
+        locked = _lock(evaluation)
+        item = _flagged(locked, bid)
+        if item.review is not None:
+            raise InvalidTransition("The supplier has already been asked to explain this price.")
+        asked_on = timezone.localdate(now)
+        problems = low_price.request_problems(flagged=True, asked_on=asked_on, due_on=due_on, today=asked_on)
+        if problems:
+            raise ValidationFailed.of(problems, "The request has not been recorded.")
+        assert due_on is not None
+        review = LowPriceReview.objects.create(
+            evaluation=locked, bid=bid, asked_on=asked_on, due_on=due_on, asked_by=actor
+        )
+        _audit(
+            actor,
+            "evaluation.low_price_explanation_requested",
+            locked,
+            {"bid": bid.organisation.org_id, "due_on": due_on.isoformat(), "why": list(item.reasons)},
+        )
+        people = list(opportunity_selectors.provider_people([bid.organisation_id]))
+        if people:
+            notify(recipients=people, message=messages.low_price_explanation_requested(bid, due_on=due_on), email=True)
+    return review
+
+
+def low_price_explanation_record(
+    *,
+    actor: Person,
+    evaluation: Evaluation,
+    bid: Bid,
+    explanation: str,
+    received_on: date | None,
+    today: date | None = None,
+) -> LowPriceReview:
+    """Record the supplier's explanation of its price and the day it came."""
+    today = today or timezone.localdate()
+    require(perms.can_review_low_prices(actor, evaluation))
+    with transaction.atomic():
+        locked = _lock(evaluation)
+        review = LowPriceReview.objects.select_for_update().filter(evaluation=locked, bid=bid).first()
+        text = _text(explanation)
+        problems = low_price.explanation_problems(
+            asked_on=review.asked_on if review else None, explanation=text, received_on=received_on, today=today
+        )
+        if not problems and review is not None and review.outcome:
+            raise InvalidTransition("The decision on this price is already recorded.")
+        if problems:
+            raise ValidationFailed.of(problems, "The explanation has not been recorded.")
+        assert review is not None and received_on is not None
+        review.explanation, review.received_on = text, received_on
+        review.save(update_fields=["explanation", "received_on"])
+        _audit(
+            actor,
+            "evaluation.low_price_explained",
+            locked,
+            {"bid": bid.organisation.org_id, "received_on": received_on.isoformat(), "explanation": text},
+        )
+    return review
+
+
+def low_price_decide(
+    *,
+    actor: Person,
+    evaluation: Evaluation,
+    bid: Bid,
+    outcome: str,
+    reason: str,
+    now: datetime | None = None,
+) -> LowPriceReview:
+    """Accept the tender, or disregard it for its abnormally low price with the reason (then the engine excludes
+    it, and its assessment summary says why)."""
+    now = now or timezone.now()
+    require(perms.can_review_low_prices(actor, evaluation))
+    with transaction.atomic():
+        locked = _lock(evaluation)
+        review = LowPriceReview.objects.select_for_update().filter(evaluation=locked, bid=bid).first()
+        text = _text(reason)
+        problems = low_price.decision_problems(
+            asked_on=review.asked_on if review else None,
+            due_on=review.due_on if review else None,
+            explained=bool(review and review.received_on),
+            outcome=outcome,
+            reason=text,
+            today=timezone.localdate(now),
+        )
+        if problems:
+            raise ValidationFailed.of(problems, "The decision has not been recorded.")
+        assert review is not None
+        if review.outcome:
+            raise InvalidTransition("The decision on this price is already recorded.")
+        review.outcome, review.reason, review.decided_by, review.decided_at = outcome, text, actor, now
+        review.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
+        _audit(
+            actor,
+            "evaluation.low_price_decided",
+            locked,
+            {"bid": bid.organisation.org_id, "outcome": outcome, "reason": text},
+        )
+    return review
+
+
 # Recommendation, decision, contract -------------------------------------------------------------------------
 
 
@@ -402,12 +521,14 @@ def recommendation_make(
     rationale: str,
     award: bool = True,
     reason_for_bidders: str = "",
+    withheld: Mapping[str, str] | None = None,
     now: datetime | None = None,
 ) -> AwardDecision:
     """Recommend the top-ranked bid (or no award), with the reasons, once every bid's quality criteria have their
     consensus mark. The totals, ranks, flags and what would change the winner are kept with the decision. The
     rationale is internal; for no award, ``reason_for_bidders`` is what every bidder's letter says (Procurement
-    Regulations 2024 reg 31)."""
+    Regulations 2024 reg 31). ``withheld`` ``{criterion id: ground}`` withholds the winning tender's reasons for
+    those quality criteria from the other bidders' summaries, which say so and why (s.94)."""
     now = now or timezone.now()
     require(perms.can_recommend(actor, evaluation))
     text = _text(rationale)
@@ -428,9 +549,23 @@ def recommendation_make(
             ]
         elif len(for_bidders) > workflow.MAX_TEXT:
             errors["reason_for_bidders"] = ["Keep what bidders are told to 10,000 characters or fewer."]
+        hidden = {str(k): str(v) for k, v in (withheld or {}).items() if v}
+        quality = {str(c.pk) for c in locked.opportunity.criteria.all() if not c.is_price}
+        if any(k not in quality or v not in WITHHOLDING_GROUNDS for k, v in hidden.items()):
+            errors["withheld"] = ["Withhold only the reasons for a quality criterion, on one of the grounds listed."]
+        elif hidden and not award:
+            errors["withheld"] = ["There is no successful tender whose reasons could be withheld."]
+        outcome = None if missing else selectors.evaluation_outcome(locked)
+        undecided = selectors.low_prices_undecided(locked, outcome) if outcome else []
+        if undecided:
+            names = ", ".join(item.bid.organisation.name for item in undecided)
+            errors["low_prices"] = [
+                f"Decide first on each price that may be abnormally low, after asking the supplier to explain it "
+                f"(Procurement Act 2023 s.19(4)–(5)): {names}."
+            ]
         if errors:
             raise ValidationFailed.of(errors, "The recommendation has not been made.")
-        outcome = selectors.evaluation_outcome(locked)
+        assert outcome is not None
         winners = outcome.winners if award else []
         if award and not winners:
             raise ValidationFailed.of({"award": ["No bid is ranked, so none can be recommended: recommend no award."]})
@@ -438,6 +573,7 @@ def recommendation_make(
             evaluation=locked,
             rationale=text,
             reason_for_bidders=for_bidders,
+            withheld=hidden,
             result=outcome.as_json,
             recommended_by=actor,
             recommended_at=now,
@@ -449,7 +585,12 @@ def recommendation_make(
             actor,
             "evaluation.recommended",
             locked,
-            {"winners": [bid.organisation.org_id for bid in winners], "rationale": text, "for_bidders": for_bidders},
+            {
+                "winners": [bid.organisation.org_id for bid in winners],
+                "rationale": text,
+                "for_bidders": for_bidders,
+                "withheld": hidden,
+            },
         )
         notify(
             recipients=[p for p in opportunity_selectors.opportunity_officers(locked.opportunity) if p.pk != actor.pk],
@@ -827,6 +968,9 @@ __all__ = [
     "evaluation_rules_set",
     "evaluation_start",
     "exclusions_check",
+    "low_price_ask",
+    "low_price_decide",
+    "low_price_explanation_record",
     "marks_save",
     "panel_member_remove",
     "panel_member_set",

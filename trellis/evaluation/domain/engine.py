@@ -148,6 +148,8 @@ def _bid_result(
         reasons.append(
             f"The quality score of {number(percent or 0.0)}% is below the minimum of {scheme.min_quality_percent}%."
         )
+    if bid.disregarded:
+        reasons.append(f"The tender was disregarded because its price was abnormally low: {bid.disregarded}")
     price_points = None
     if totals.price_points is not None and not np.isnan(totals.price_points[i]):
         price_points = float(totals.price_points[i])

@@ -55,6 +55,8 @@ TOP_KEYS = (
 )
 CRITERION_KEYS = ("key", "name", "section", "weight", "scale", "is_price", "min_mark")
 BID_KEYS = ("price", "full_cost")
+#: The longest reason for disregarding a bid that the input takes.
+MAX_REASON = 2_000
 _GATE_WORDS = {"pass": Decimal(1), "fail": Decimal(0), "passed": Decimal(1), "failed": Decimal(0)}
 
 
@@ -203,7 +205,7 @@ class _Reader:
             path = f"bids.{key}"
             fields = value if isinstance(value, Mapping) else {"price": value}
             if isinstance(value, Mapping):
-                self.unknown(value, BID_KEYS, f"{path}.", "a bid")
+                self.unknown(value, (*BID_KEYS, "disregarded"), f"{path}.", "a bid")
             price = full_cost = None
             for name in BID_KEYS:
                 if fields.get(name) is not None:
@@ -215,8 +217,24 @@ class _Reader:
                         price = parsed
                     else:
                         full_cost = parsed
-            out.append(BidInput(key=str(key), price=price, full_cost=full_cost))
+            out.append(
+                BidInput(key=str(key), price=price, full_cost=full_cost, disregarded=self.disregarded(fields, path))
+            )
         return out
+
+    def disregarded(self, fields: Mapping[str, Any], path: str) -> str:
+        """Why a bid was disregarded for an abnormally low price (s.19(4)): a sentence, or absent."""
+        raw = fields.get("disregarded")
+        if raw is None:
+            return ""
+        if not isinstance(raw, str) or not raw.strip() or len(raw) > MAX_REASON:
+            self.fail(
+                f"{path}.disregarded",
+                f"Say in words, in {MAX_REASON:,} characters or fewer, why the bid was disregarded for an abnormally "
+                "low price, or leave it out.",
+            )
+            return ""
+        return raw.strip()
 
     def evaluators(self, raw: Any, scales: Mapping[str, Scale]) -> dict[str, dict[str, dict[str, Decimal]]]:
         if not isinstance(raw, Mapping):
@@ -382,7 +400,11 @@ def input_as_json(data: EvaluationInput) -> dict[str, Any]:
         "exclusion": scheme.exclusion.value,
         "tie_break": scheme.tie_break.value,
         "divergence_threshold": _money(scheme.divergence_threshold),
-        "bids": {b.key: {"price": _money(b.price), "full_cost": _money(b.full_cost)} for b in data.bids},
+        "bids": {
+            b.key: {"price": _money(b.price), "full_cost": _money(b.full_cost)}
+            | ({"disregarded": b.disregarded} if b.disregarded else {})
+            for b in data.bids
+        },
         "marks": {
             ev: {bid: {k: _money(m) for k, m in row.items()} for bid, row in per_bid.items()}
             for ev, per_bid in data.marks.items()

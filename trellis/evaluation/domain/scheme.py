@@ -161,6 +161,9 @@ class BidInput:
     key: str
     price: Decimal | None
     full_cost: Decimal | None = None
+    #: why the authority disregarded this tender for an abnormally low price, after asking the supplier to explain
+    #: it (Procurement Act 2023 s.19(4)–(5)); "" when it was not: a disregarded tender is excluded with this reason
+    disregarded: str = ""
 
 
 Marks = Mapping[str, Mapping[str, Decimal]]  # bid -> criterion -> mark

@@ -162,10 +162,27 @@ class AssessmentSummary:
     minimum_quality: str  # "" without an overall minimum
     ranked: int  # how many tenders were ranked
     assessed: int  # how many tenders were assessed
+    #: what was withheld from this summary under s.94, and why, one sentence each (the bidder is told)
+    withheld: tuple[str, ...] = ()
 
     @property
     def bidder_is_winner(self) -> bool:
         return self.winner is not None and self.winner.supplier.key == self.bidder.supplier.key
+
+
+#: The grounds on which an authority may withhold information it would otherwise disclose (Procurement Act 2023
+#: s.94(1), as Trellis reads it), by key.
+WITHHOLDING_GROUNDS = {
+    "commercial_interests": "disclosing it would prejudice the commercial interests of the supplier",
+    "fair_competition": "disclosing it would prejudice fair competition between suppliers",
+    "contrary_to_law": "disclosing it would be contrary to a legal obligation",
+    "national_security": "there is an overriding interest in national security in not disclosing it",
+}
+WITHHELD_SOURCE = "Procurement Act 2023 s.94 (information that need not be disclosed)"
+
+
+def withheld_reason(ground: str) -> str:
+    return f"Withheld: {WITHHOLDING_GROUNDS[ground]} ({WITHHELD_SOURCE})."
 
 
 def ordinal(n: int) -> str:
@@ -429,16 +446,24 @@ def build_summary(
     emails: Mapping[str, str] | None = None,
     plain: bool = False,
     no_award_reason: str = "",
+    withheld: Mapping[str, str] | None = None,
 ) -> AssessmentSummary:
     """The assessment summary for ``bidder`` (a bid's key in ``result``), given the winning bid's key (None when no
     award is made), the agreed rationales ``{bid_key: {criterion_key: text}}`` and each bid's name and identifier.
-    ``plain`` words it for a grant round. ``no_award_reason`` is given to every bidder when there is no award."""
+    ``plain`` words it for a grant round. ``no_award_reason`` is given to every bidder when there is no award.
+    ``withheld`` ``{criterion_key: ground}`` withholds the winning tender's reasons for those criteria from the other
+    bidders, saying so and why (s.94); a bidder always sees its own reasons."""
     keyed = _check(scheme, result, bidder, winner)
     addresses, emails = addresses or {}, emails or {}
+    withheld = {k: g for k, g in (withheld or {}).items() if g in WITHHOLDING_GROUNDS}
+    hidden = withheld if winner is not None and winner != bidder else {}
 
     def scores(key: str) -> TenderScores:
         supplier = _supplier(key, names, identifiers, addresses, emails)
-        return tender_scores(scheme, keyed[key], supplier, rationales.get(key, {}))
+        reasons = dict(rationales.get(key, {}))
+        if key == winner:
+            reasons.update({c: withheld_reason(g) for c, g in hidden.items()})
+        return tender_scores(scheme, keyed[key], supplier, reasons)
 
     own = scores(bidder)
     best = scores(winner) if winner is not None else None
@@ -469,4 +494,10 @@ def build_summary(
         minimum_quality=minimum,
         ranked=ranked,
         assessed=len(result.bids),
+        withheld=tuple(
+            f"The successful {noun}'s reasons for “{c.name}” are withheld: {WITHHOLDING_GROUNDS[hidden[c.key]]} "
+            f"({WITHHELD_SOURCE})."
+            for c in scheme.criteria
+            if c.key in hidden
+        ),
     )

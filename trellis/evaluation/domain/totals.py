@@ -76,6 +76,7 @@ def score(data: EvaluationInput, table: MarkTable) -> Totals:
     # s.19(2)(a)). "Flag" keeps a bid below a minimum mark or the quality minimum ranked, with the failure shown.
     failed_gate = np.array([bool(g) for g in failed_gates], dtype=bool)
     excluded = failing if scheme.exclusion == Exclusion.EXCLUDE else failed_gate
+    excluded = excluded | np.array([bool(b.disregarded) for b in data.bids], dtype=bool)  # s.19(4)
 
     price = scheme.price_criterion
     price_points: FloatArray | None = None

@@ -45,6 +45,7 @@ before any knapsack) and a search past ``MAX_STATES`` losses or ``MAX_CHECKS`` s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -360,7 +361,10 @@ class _Award:
 
 def _award(data: EvaluationInput, winner: int) -> _Award:
     marks = marks_used(data)
-    figures = [_figures(data, row) for row in marks]
+    figures = [
+        dataclasses.replace(_figures(data, row), excluded=True) if bid.disregarded else _figures(data, row)
+        for bid, row in zip(data.bids, marks, strict=True)
+    ]
     scheme = data.scheme
     maxima = math.lcm(*(int(c.max_mark) for c in scheme.quality_criteria)) if scheme.quality_criteria else 1
     means = math.lcm(1, *(m.denominator for row in marks for m in row.values()))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.core.forms import Form
 from trellis.evaluation.domain.award import LIFTED_BY_COURT, WITHDRAWN
+from trellis.evaluation.domain.summary import WITHHOLDING_GROUNDS
 from trellis.evaluation.domain.workflow import MAX_TEXT
 from trellis.organisations.forms.profile import GovukDateField
 
@@ -51,6 +52,32 @@ class RecommendForm(Form):
         help_text="This goes into every bidder's letter, so write it for them. The reasons above stay internal.",
         error_messages={"max_length": "Keep what bidders are told to 10,000 characters or fewer."},
     )
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        """``criteria``: the quality criteria whose successful reasons may be withheld (s.94)."""
+        super().__init__(*args, **kwargs)
+        choices = [("", _("No: the other bidders see them")), *WITHHOLDING_GROUNDS.items()]
+        for c in criteria:
+            self.fields[f"withhold_{c.pk}"] = forms.ChoiceField(
+                label=_("Withhold the successful tender's reasons for “%(name)s” from the other bidders?")
+                % {"name": c.name},
+                required=False,
+                choices=choices,
+                help_text=_(
+                    "Only where the law allows (Procurement Act 2023 s.94): the other bidders' summaries say that they "
+                    "are withheld and why."
+                ),
+                error_messages={"invalid_choice": _("Choose one of the grounds listed, or not to withhold.")},
+            )
+
+    @property
+    def withheld(self) -> dict[str, str]:
+        """``{criterion id: ground}`` for the reasons to withhold."""
+        return {
+            name.removeprefix("withhold_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("withhold_") and value
+        }
 
     def clean(self):
         cleaned = super().clean()

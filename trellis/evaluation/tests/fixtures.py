@@ -38,11 +38,16 @@ __all__ = [  # the bids fixtures come along
 ]
 
 
-def _bid(opportunity, organisation, actor, price: str):
+#: The other charity's budget: £54,000 direct and the same £6,000 share of premises, so its full cost is £60,000,
+#: its price: not below its own full cost, so not flagged as possibly abnormally low (the flag has its own tests).
+THEIR_BUDGET = {**BUDGET, "cost_centres": [{**BUDGET["cost_centres"][0], "direct_costs": "54000"}]}
+
+
+def _bid(opportunity, organisation, actor, price: str, budget=BUDGET):
     bid = bid_services.bid_start(actor=actor, opportunity=opportunity, organisation=organisation, now=NOW)
     answers = {c.pk: f"{organisation.name} would do this well." for c in opportunity.criteria.all() if not c.is_price}
     bid_services.bid_answers_save(actor=actor, bid=bid, answers=answers, now=NOW)
-    bid_services.bid_budget_save(actor=actor, bid=bid, budget=BUDGET, price=Decimal(price), now=NOW)
+    bid_services.bid_budget_save(actor=actor, bid=bid, budget=budget, price=Decimal(price), now=NOW)
     bid_services.bid_declarations_sign(actor=actor, bid=bid, keys=list(DECLARATIONS), now=NOW)
     confirm_eligibility(bid, actor)
     bid_services.bid_submit(actor=actor, bid=bid, now=NOW)
@@ -55,7 +60,7 @@ def two_bids(
 ):
     """The charity's bid and the other charity's, opened, with the opportunity under evaluation."""
     mine = _bid(published, charity, provider_admin, "66000")
-    theirs = _bid(published, other_charity, other_provider_admin, "60000")
+    theirs = _bid(published, other_charity, other_provider_admin, "60000", THEIR_BUDGET)
     for action in ("close",):
         opportunity_services.opportunity_transition(
             actor=procurement_officer, opportunity=published, action=action, now=AFTER

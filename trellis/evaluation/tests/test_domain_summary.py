@@ -309,3 +309,19 @@ def test_minimum_marks_and_the_minimum_quality_score_are_explained():
     assert words["delivery"].how_scored.endswith(" A mark below 2 does not meet the minimum.")
     assert "A mark below" not in words["social"].how_scored
     assert summary.minimum_quality.startswith("A bid must score at least 40% of the quality points. A bid below it ")
+
+
+def test_the_winners_reasons_can_be_withheld_from_the_others_and_they_are_told_why():
+    summary = summary_for("Alpha", withheld={"delivery": "commercial_interests", "ignored": "not_a_ground"})
+    theirs = {line.key: line for line in summary.winner.lines}
+    # s.94: the reason is withheld, the marks and points are not
+    assert theirs["delivery"].reason.startswith("Withheld: disclosing it would prejudice the commercial interests")
+    assert "s.94" in theirs["delivery"].reason and theirs["delivery"].points_text == "50 of 50"
+    assert theirs["social"].reason == RATIONALES["Beta"]["social"]
+    assert summary.withheld == (
+        "The successful tender's reasons for “Delivery plan” are withheld: disclosing it would prejudice the "
+        "commercial interests of the supplier (Procurement Act 2023 s.94 (information that need not be disclosed)).",
+    )
+    # the winner itself always sees its own reasons
+    own = summary_for("Beta", withheld={"delivery": "commercial_interests"})
+    assert own.withheld == () and own.bidder.lines[1].reason == RATIONALES["Beta"]["delivery"]

@@ -3,10 +3,11 @@ approval with standstill, and the contract. Bad input changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from trellis.bids import permissions as bid_perms
 from trellis.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -610,3 +611,68 @@ def test_a_reading_that_is_not_allowed_is_refused_and_not_recorded(scoring, two_
     with pytest.raises(PermissionDenied):
         services.bid_read(actor=evaluator_a, evaluation=scoring, bid=mine)  # not declared yet
     assert not AuditEvent.objects.filter(verb="bid.read").exists()
+
+
+# Abnormally low prices (s.19(4)–(5); domain.low_price has each step's own table) ------------------------------------
+
+
+def test_an_abnormally_low_price_is_explained_and_decided_before_the_recommendation(
+    moderated, two_bids, procurement_officer, other_provider_admin, evaluator_a, django_capture_on_commit_callbacks
+):
+    mine, theirs = two_bids
+    # at £50,000 the other charity's price is below its own full cost of £60,000 (the fixtures' budget): flagged
+    type(theirs).objects.filter(pk=theirs.pk).update(price=Decimal("50000"))
+    flagged = selectors.low_prices(moderated)
+    assert [item.bid for item in flagged] == [theirs] and "below the bid's own full cost" in flagged[0].reasons[0]
+    with pytest.raises(ValidationFailed) as refused:
+        services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    assert "s.19(4)–(5)" in refused.value.errors["low_prices"][0] and theirs.organisation.name in str(
+        refused.value.errors
+    )
+    assert not AwardDecision.objects.exists()
+
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        services.low_price_ask(actor=evaluator_a, evaluation=moderated, bid=theirs, due_on=today + timedelta(days=7))
+    with pytest.raises(ValidationFailed, match="not flagged"):
+        services.low_price_ask(actor=procurement_officer, evaluation=moderated, bid=mine, due_on=today)
+    with pytest.raises(ValidationFailed):
+        services.low_price_ask(
+            actor=procurement_officer, evaluation=moderated, bid=theirs, due_on=today + timedelta(days=3)
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.low_price_ask(
+            actor=procurement_officer, evaluation=moderated, bid=theirs, due_on=today + timedelta(days=7)
+        )
+    asked = Notification.objects.get(recipient=other_provider_admin, subject__startswith="Please explain your price")
+    assert "s.19(5)" in asked.body
+    with pytest.raises(ValidationFailed) as refused:
+        services.low_price_decide(
+            actor=procurement_officer, evaluation=moderated, bid=theirs, outcome="disregarded", reason="Too cheap."
+        )
+    assert refused.value.errors["outcome"][0].startswith("Wait for the supplier's explanation")
+    services.low_price_explanation_record(
+        actor=procurement_officer,
+        evaluation=moderated,
+        bid=theirs,
+        explanation="Our trustees will cover the gap from reserves for the first year.",
+        received_on=today,
+    )
+    services.low_price_decide(
+        actor=procurement_officer,
+        evaluation=moderated,
+        bid=theirs,
+        outcome="disregarded",
+        reason="Reserves for one year do not show the service can be run for the price over three years.",
+    )
+    outcome = selectors.evaluation_outcome(moderated).results[None]
+    disregarded = outcome.bid(selectors.bid_key(theirs))
+    assert disregarded.excluded and any("Reserves for one year" in r for r in disregarded.reasons)
+    decision = services.recommendation_make(actor=procurement_officer, evaluation=moderated, rationale="Best value.")
+    assert list(decision.winning_bids.all()) == [mine]
+    verbs = list(AuditEvent.objects.filter(verb__startswith="evaluation.low_price").values_list("verb", flat=True))
+    assert verbs == [
+        "evaluation.low_price_explanation_requested",
+        "evaluation.low_price_explained",
+        "evaluation.low_price_decided",
+    ]

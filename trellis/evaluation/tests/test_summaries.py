@@ -14,6 +14,7 @@ Totals: the charity 82.18 (1st), the other charity 68 (2nd). On the charity's bi
 from __future__ import annotations
 
 import socket
+from html import escape
 
 import pytest
 from django.urls import reverse
@@ -234,6 +235,35 @@ def test_no_award_tells_every_applicant_why(
     assert "No grant is being awarded, so no application has been successful." in html
     assert "Neither bid shows how it would reach people who are housebound." in html
     assert internal not in html
+
+
+def test_the_successful_reasons_can_be_withheld_and_the_others_are_told_why(
+    client, moderated, two_bids, procurement_officer, commissioner, other_provider_admin, provider_admin, quality
+):
+    delivery = quality[0]
+    with pytest.raises(ValidationFailed) as refused:  # only a quality criterion, and only on a listed ground
+        services.recommendation_make(
+            actor=procurement_officer,
+            evaluation=moderated,
+            rationale="Best value.",
+            withheld={str(delivery.pk): "because we would rather not"},
+            now=AFTER,
+        )
+    assert "withheld" in refused.value.errors and not AwardDecision.objects.exists()
+    services.recommendation_make(
+        actor=procurement_officer,
+        evaluation=moderated,
+        rationale="Best value.",
+        withheld={str(delivery.pk): "commercial_interests"},
+        now=AFTER,
+    )
+    services.decision_approve(declares_no_conflict=True, actor=commissioner, evaluation=moderated, now=AFTER)
+    mine, theirs = two_bids
+    html = page(client, other_provider_admin, summary_url(theirs)).content.decode()
+    assert escape(f"The successful application's reasons for “{delivery.name}” are withheld") in html
+    assert escape(rationale(mine, delivery)) not in html  # the winner's agreed reason for it is not shown
+    own = page(client, provider_admin, summary_url(mine)).content.decode()
+    assert escape(rationale(mine, delivery)) in own and "withheld" not in own  # the winner sees its own
 
 
 # The PDFs -------------------------------------------------------------------------------------------------------

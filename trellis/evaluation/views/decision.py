@@ -26,6 +26,7 @@ from trellis.core.forms import Form
 from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
+from trellis.evaluation.domain.summary import WITHHOLDING_GROUNDS
 from trellis.evaluation.domain.workflow import State
 from trellis.evaluation.forms.decision import (
     AwardNoticeForm,
@@ -52,7 +53,8 @@ SEND_BACK = "send_back"
 def recommend(request: HttpRequest, public_id) -> HttpResponse:
     evaluation = load_evaluation(request, public_id)
     require(perms.can_recommend(request.user, evaluation))
-    form = RecommendForm(request.POST if request.method == "POST" else None)
+    quality = [c for c in evaluation.opportunity.criteria.all() if not c.is_price and c.weight]
+    form = RecommendForm(request.POST if request.method == "POST" else None, criteria=quality)
     if form.is_bound and form.is_valid():
         try:
             services.recommendation_make(
@@ -61,6 +63,7 @@ def recommend(request: HttpRequest, public_id) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
                 award=form.recommends_award,
                 reason_for_bidders=form.cleaned_data.get("reason_for_bidders", ""),
+                withheld=form.withheld,
             )
         except TrellisError as exc:
             show_service_errors(form, exc, refusal_on_form=True)
@@ -107,6 +110,12 @@ def _ranking(evaluation: Evaluation, award: AwardDecision) -> list[dict[str, Any
         ]
         kept.append({"lot": lots.get(part["lot"]) if part["lot"] is not None else None, "rows": rows})
     return kept
+
+
+def _withheld(evaluation: Evaluation, award: AwardDecision) -> list[tuple[str, str]]:
+    """(criterion, why) for each successful reason withheld from the other bidders (s.94)."""
+    names = {str(c.pk): c.name for c in evaluation.opportunity.criteria.all()}
+    return [(names.get(k, k), WITHHOLDING_GROUNDS.get(g, g)) for k, g in (award.withheld or {}).items()]
 
 
 def _contract_from(award: AwardDecision) -> datetime.date | None:
@@ -183,6 +192,7 @@ def _decision_page(
         "ranking": _ranking(evaluation, award) if award else [],
         "contract_from": _contract_from(award) if award else None,
         "challenges": list(award.challenges.select_related("recorded_by", "ended_by")) if award else [],
+        "withheld": _withheld(evaluation, award) if award else [],
         "notice_name": notice_name(rule.notice),
         "procurement": opportunity_selectors.is_procurement(evaluation.opportunity),
         "step_forms": step_forms,

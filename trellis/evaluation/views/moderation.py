@@ -267,6 +267,7 @@ def results_context(actor, evaluation: Evaluation) -> dict[str, Any]:
     context: dict[str, Any] = {
         "missing": len(missing),
         "prices": prices,
+        "is_officer": perms.is_officer(actor),
         "guide": METHOD_GUIDE,
         "sections": SECTIONS,
         "results": [],

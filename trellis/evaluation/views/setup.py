@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trellis.bids import selectors as bid_selectors
@@ -192,6 +193,10 @@ def next_links(request: HttpRequest, evaluation, member) -> list[tuple[str, str]
     links: list[tuple[str, str]] = []
     if state != State.SETTING_UP and (officer or moderator):
         links.append(("See the results and ranking", reverse("evaluation:results", kwargs=ids)))
+    if state != State.SETTING_UP and officer:
+        links.append(
+            (gettext("Abnormally low prices: ask, record, decide"), reverse("evaluation:low_prices", kwargs=ids))
+        )
     if perms.can_recommend(user, evaluation):
         links.append(("Make the recommendation", reverse("evaluation:recommend", kwargs=ids)))
     if perms.can_decide(user, evaluation):
