@@ -45,6 +45,7 @@ class Shot:
     open: Callable  # open(page, people) -> None: go to the page and get it ready
     height: int = 1100  # the shot's height: the page is cut off below this
     viewport: dict | None = None
+    start: str = ""  # a CSS selector: the shot starts just above it (the top of the page when empty)
 
 
 def _go(path: str) -> Callable:
@@ -260,7 +261,22 @@ SHOTS: tuple[Shot, ...] = (
     Shot("evaluation-declare", "Procurement officer", _declare, height=1300),
     Shot("evaluation-bid", "Evaluator", _marked_bid, height=1500),
     Shot("evaluation-results", "Procurement officer", _evaluation_page(FAMILY_HUBS, "results/"), height=1500),
-    Shot("evaluation-decision", "Commissioner", _evaluation_page(TRANSPORT, "decision/"), height=1300),
+    Shot("evaluation-low-prices", "Procurement officer", _evaluation_page(FAMILY_HUBS, "low-prices/"), height=1300),
+    Shot(
+        "evaluation-decision",
+        "Commissioner",
+        _evaluation_page(TRANSPORT, "decision/"),
+        height=1300,
+        start="#award-steps",
+    ),
+    Shot(
+        "phone-award-steps",
+        "Procurement officer",
+        _evaluation_page(TRANSPORT, "decision/"),
+        height=1700,
+        viewport=PHONE,
+        start="#award-steps",
+    ),
     Shot("assessment-summary", "Commissioner", _summary, height=1500),
     Shot("phone-directory", None, _go("/directory/?q=food"), height=1400, viewport=PHONE),
 )
@@ -331,9 +347,14 @@ def take(shots: list[Shot], base_url: str, out: Path) -> list[str]:
             try:
                 shot.open(page, people)
                 page.wait_for_load_state("networkidle")
-                height = min(shot.height, page.evaluate("document.documentElement.scrollHeight"))
+                top = 0.0
+                if shot.start:
+                    box = page.locator(shot.start).first.bounding_box()
+                    top = max(0.0, box["y"] - 24) if box else 0.0
+                page_height = page.evaluate("document.documentElement.scrollHeight")
+                height = min(shot.height, page_height - top)
                 png = page.screenshot(
-                    full_page=True, clip={"x": 0, "y": 0, "width": viewport["width"], "height": height}
+                    full_page=True, clip={"x": 0, "y": top, "width": viewport["width"], "height": height}
                 )
                 data = _compress(png)
                 (out / f"{shot.name}.png").write_bytes(data)

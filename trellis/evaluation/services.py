@@ -748,7 +748,9 @@ def award_notice_publish(
     decision.award_notice_published_on, decision.award_notice_recorded_by = published_on, actor
     decision.standstill_kind = award.standstill_kind(rule, voluntary_days)
     decision.standstill_last_day = period.last_day if period else None
-    decision.standstill_source = f"{period.source} Working days: {period.calendar_source}" if period else rule.source
+    decision.standstill_source = (
+        f"{period.source}; working days as defined by {period.calendar_source}" if period else rule.source
+    )
     decision.save()
     _advance(
         actor,

@@ -131,7 +131,7 @@ class AwardNoticeForm(Form):
         error_messages={"required": _("Enter the date the notice was published.")},
     )
     voluntary_days = forms.IntegerField(
-        label=_("Voluntary standstill, in working days (optional)"),
+        label=_("Voluntary standstill, in working days"),
         required=False,
         min_value=8,
         max_value=60,
@@ -200,7 +200,7 @@ class SuspensionEndForm(Form):
         error_messages={"required": _("Enter the date the suspension ended.")},
     )
     note = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Note"),
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -229,7 +229,7 @@ class ExclusionsForm(Form):
         error_messages={"required": _("Enter the date of the checks.")},
     )
     note = forms.CharField(
-        label=_("What was found (optional)"),
+        label=_("What was found"),
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),

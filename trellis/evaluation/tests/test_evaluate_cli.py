@@ -144,6 +144,23 @@ def test_run_table_shows_ranks_flags_divergences_and_what_would_change_the_winne
     assert "  To put Alpha first: 1 step" in out
 
 
+def test_run_excludes_a_tender_disregarded_for_an_abnormally_low_price(write):
+    # Alpha's £100,000 is below its own full cost of £110,000 and the authority, having asked Alpha to explain,
+    # disregards it (s.19(4)–(5)): Alpha is excluded with the reason; Beta, now the only compared price, takes all
+    # 40 price points: 48 + 40 = 88.
+    data = worked_example()
+    reason = "Its explanation relied on unpaid overtime that the specification does not allow."
+    data["bids"]["Alpha"] = {**data["bids"]["Alpha"], "disregarded": reason}
+    result = json.loads(run("run", "--input", write(data), "--json")[0])
+    alpha = next(b for b in result["bids"] if b["key"] == "Alpha")
+    assert alpha["rank"] is None and alpha["excluded"] and any(reason in r for r in alpha["reasons"])
+    assert result["winner"] == "Beta" and result["bids"][0]["total"] == pytest.approx(88)
+    out, _ = run("run", "--input", write(data, "table.json"))
+    assert "The tender was disregarded because its price was abnormally low: " + reason in out
+    data["bids"]["Alpha"]["disregarded"] = ""
+    assert "bids.Alpha.disregarded" in run_failing("run", "--input", write(data, "bad.json"))
+
+
 def test_run_bad_input_names_each_field(write):
     data = worked_example()
     data["criteria"][1]["weight"] = 50  # weights now total 110

@@ -20,7 +20,6 @@ after the award decision notices are sent, extended to the next working day when
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -29,6 +28,8 @@ from typing import Any
 
 import holidays
 from dateutil.easter import easter
+
+from .tables import checked_rows
 
 WORKING_DAYS_CSV = Path(__file__).resolve().parent.parent / "data" / "working_days.csv"
 STANDSTILL_WORKING_DAYS = 8
@@ -73,21 +74,16 @@ def _row_problem(row: dict[str, str]) -> str | None:
 
 def read_working_day_rules(path: Path = WORKING_DAYS_CSV) -> tuple[WorkingDayRule, ...]:
     """Every regime's rows, oldest first; a bad row is refused with its row number and what is wrong."""
-    rules = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            problem = _row_problem(row)
-            if problem:
-                raise ValueError(f"{path.name} row {number}: {problem}.")
-            rules.append(
-                WorkingDayRule(
-                    regime=row["regime"].strip(),
-                    valid_from=date.fromisoformat(row["valid_from"]),
-                    parts=tuple(row["bank_holidays_in"].split()),
-                    also_not_working=tuple(row["also_not_working"].split()),
-                    source=row["source"].strip(),
-                )
-            )
+    rules = [
+        WorkingDayRule(
+            regime=row["regime"].strip(),
+            valid_from=date.fromisoformat(row["valid_from"]),
+            parts=tuple(row["bank_holidays_in"].split()),
+            also_not_working=tuple(row["also_not_working"].split()),
+            source=row["source"].strip(),
+        )
+        for row in checked_rows(path, _row_problem)
+    ]
     return tuple(sorted(rules, key=lambda r: (r.regime, r.valid_from)))
 
 

@@ -13,7 +13,6 @@ with an unconditional one, so there is always an answer and its source.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from .catalogue import GRANT_ROUTES, Route
 from .context import Context
+from .tables import checked_rows
 from .thresholds import Regime
 
 REGIME_RULES_CSV = Path(__file__).resolve().parent.parent / "data" / "regime_rules.csv"
@@ -140,28 +140,23 @@ def _row_problem(row: dict[str, str]) -> str | None:
 
 
 def read_regime_rules(path: Path = REGIME_RULES_CSV) -> tuple[RegimeRule, ...]:
-    rules = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            problem = _row_problem(row)
-            if problem:
-                raise ValueError(f"{path.name} row {number}: {problem}.")
-            rules.append(
-                RegimeRule(
-                    regime=row["regime"],
-                    process=row["process"],
-                    kind=row["kind"],
-                    code=row["code"].strip(),
-                    name=row["name"].strip(),
-                    when=row["when"].strip(),
-                    required=row["required"] == "yes",
-                    days=int(row["days"]) if row["days"] else None,
-                    day_count=row["day_count"],
-                    counts_from=row["counts_from"].strip(),
-                    condition=tuple(row["condition"].split()),
-                    source=row["source"].strip(),
-                )
-            )
+    rules = [
+        RegimeRule(
+            regime=row["regime"],
+            process=row["process"],
+            kind=row["kind"],
+            code=row["code"].strip(),
+            name=row["name"].strip(),
+            when=row["when"].strip(),
+            required=row["required"] == "yes",
+            days=int(row["days"]) if row["days"] else None,
+            day_count=row["day_count"],
+            counts_from=row["counts_from"].strip(),
+            condition=tuple(row["condition"].split()),
+            source=row["source"].strip(),
+        )
+        for row in checked_rows(path, _row_problem)
+    ]
     return tuple(rules)
 
 

@@ -8,7 +8,6 @@ the recipient's activity and the market) or assess a subsidy above the limit: th
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +18,7 @@ from typing import Any
 from .context import Context
 from .facts import Purpose
 from .money import gbp
+from .tables import checked_rows
 
 SUBSIDY_CSV = Path(__file__).resolve().parent.parent / "data" / "subsidy_control.csv"
 KEYS = ("mfa_limit_gbp", "database_threshold_gbp", "database_months")
@@ -44,15 +44,13 @@ class SubsidyRow:
 
 
 def read_subsidy_table(path: Path = SUBSIDY_CSV) -> tuple[SubsidyRow, ...]:
-    rows = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            if row["key"] not in KEYS or not row["source"].strip():
-                raise ValueError(f"{path.name} row {number}: unknown key or no source.")
-            rows.append(
-                SubsidyRow(date.fromisoformat(row["effective_from"]), row["key"], Decimal(row["value"]), row["source"])
-            )
-    return tuple(rows)
+    def problem(row: dict[str, str]) -> str | None:
+        return None if row["key"] in KEYS and row["source"].strip() else "unknown key or no source"
+
+    return tuple(
+        SubsidyRow(date.fromisoformat(row["effective_from"]), row["key"], Decimal(row["value"]), row["source"])
+        for row in checked_rows(path, problem)
+    )
 
 
 @lru_cache(maxsize=1)
