@@ -805,6 +805,7 @@ def challenge_record(
         today=timezone.localdate(now),
         claimant=who,
         summary=what,
+        until_contract=opportunity_selectors.award_standstill(evaluation.opportunity).regime == "PCR2015",
     )
     locked = _award_step(actor, evaluation, Move.RECORD_CHALLENGE, problem, "challenge")
     assert notified_on is not None

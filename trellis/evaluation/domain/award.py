@@ -94,10 +94,17 @@ def standstill_kind(rule: StandstillRule, voluntary_days: int | None) -> str:
 
 
 def challenge_problem(
-    *, standstill: Standstill | None, notified_on: date | None, today: date, claimant: str, summary: str
+    *,
+    standstill: Standstill | None,
+    notified_on: date | None,
+    today: date,
+    claimant: str,
+    summary: str,
+    until_contract: bool = False,
 ) -> str | None:
-    """Why a challenge cannot be recorded as suspending the award (None when it can): the automatic suspension
-    applies only to a claim notified to the authority during a standstill (s.101(1))."""
+    """Why a challenge cannot be recorded as suspending the award (None when it can). Under the Act the automatic
+    suspension applies only to a claim notified to the authority during a standstill (s.101(1)); under the 2015
+    Regulations (``until_contract``) to a claim notified at any time before the contract is entered into (reg 95)."""
     if not claimant:
         return "Say who brought the claim."
     if not summary:
@@ -111,6 +118,8 @@ def challenge_problem(
             "There is no standstill, so a claim does not suspend the award automatically (Procurement Act 2023 "
             "s.101(1)); take legal advice."
         )
+    if until_contract and notified_on >= standstill.published:
+        return None
     if not standstill.includes(notified_on):
         return (
             f"A claim suspends the award only if the authority is notified during the standstill, "

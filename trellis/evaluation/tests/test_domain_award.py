@@ -170,3 +170,12 @@ def test_standstill_words_for_each_kind_of_rule():
     assert "10 days" in award.standstill_words(PCR)
     assert "voluntary one of at least 8" in award.standstill_words(PA_LIGHT_TOUCH)
     assert award.standstill_words(NO_NOTICE) == "No standstill applies to this route."
+
+
+def test_under_the_2015_regulations_a_claim_suspends_until_the_contract():
+    # reg 95: a claim the authority knows of before the contract is entered into suspends it, even after the standstill
+    after = date(2026, 6, 15)
+    common = {"standstill": PERIOD, "today": TODAY, "claimant": "Rival", "summary": "Scores wrong"}
+    assert award.challenge_problem(notified_on=after, until_contract=True, **common) is None
+    assert "during the standstill" in award.challenge_problem(notified_on=after, until_contract=False, **common)
+    assert award.challenge_problem(notified_on=date(2026, 5, 31), until_contract=True, **common)  # before the notice
