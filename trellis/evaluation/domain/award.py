@@ -217,3 +217,40 @@ def notice_due(entered_on: date, limit: TimeLimit | None) -> NoticeDue | None:
     return NoticeDue(
         AFTER_CONTRACT_NOTICE_NAMES.get(limit.code, limit.stage), entered_on + timedelta(days=offset), limit.source
     )
+
+
+# Which step comes next -------------------------------------------------------------------------------------------
+
+#: The award steps an officer records, by the name of their form.
+AWARD_NOTICE, CHALLENGE, SUSPENSION_END, EXCLUSIONS, CONTRACT = (
+    "award_notice",
+    "challenge",
+    "suspension_end",
+    "exclusions",
+    "contract",
+)
+
+
+def next_steps(*, state: str, is_award: bool, procurement: bool, has_notice: bool, has_standstill: bool) -> list[str]:
+    """The award steps that can be recorded now, in the lifecycle's order: after approval, a grant goes straight to
+    its agreement; a procurement to its award notice (or, without one, to the checks); a challenge only while a
+    standstill has been started by a notice."""
+    if not is_award:
+        return []
+    if state == "decided":
+        if not procurement:
+            return [CONTRACT]
+        return [AWARD_NOTICE] if has_notice else [EXCLUSIONS]
+    challenge = [CHALLENGE] if has_standstill else []
+    return {
+        "standstill": [EXCLUSIONS, *challenge],
+        "suspended": [SUSPENSION_END],
+        "checked": [CONTRACT, *challenge],
+    }.get(state, [])
+
+
+def before_the_contract(*, state: str, has_notice: bool) -> str:
+    """What a procurement must record before its contract, said when the contract is attempted too early."""
+    if state == "decided" and has_notice:
+        return "Record that the award notice is published, then the exclusion checks, before the contract."
+    return "Record the exclusion and debarment checks before the contract."

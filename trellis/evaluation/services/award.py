@@ -254,7 +254,8 @@ def contract_enter(
     if evaluation.state in (State.DECIDED, State.STANDSTILL) and opportunity_selectors.is_procurement(
         evaluation.opportunity
     ):
-        raise InvalidTransition(_next_step_before_contract(evaluation))
+        has_notice = bool(opportunity_selectors.award_standstill(evaluation.opportunity).notice)
+        raise InvalidTransition(award.before_the_contract(state=evaluation.state, has_notice=has_notice))
     problem = award.contract_problem(
         standstill_last_day=decision.standstill_last_day,
         checked_on=decision.exclusions_checked_on,
@@ -280,10 +281,3 @@ def contract_enter(
         {"on": on.isoformat(), "notice_due": due.due.isoformat() if due else None},
     )
     return decision
-
-
-def _next_step_before_contract(evaluation: Evaluation) -> str:
-    """What must be recorded before the contract of a procurement whose decision is approved."""
-    if evaluation.state == State.DECIDED and opportunity_selectors.award_standstill(evaluation.opportunity).notice:
-        return "Record that the award notice is published, then the exclusion checks, before the contract."
-    return "Record the exclusion and debarment checks before the contract."

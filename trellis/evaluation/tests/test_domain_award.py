@@ -179,3 +179,29 @@ def test_under_the_2015_regulations_a_claim_suspends_until_the_contract():
     assert award.challenge_problem(notified_on=after, until_contract=True, **common) is None
     assert "during the standstill" in award.challenge_problem(notified_on=after, until_contract=False, **common)
     assert award.challenge_problem(notified_on=date(2026, 5, 31), until_contract=True, **common)  # before the notice
+
+
+@pytest.mark.parametrize(
+    ("state", "is_award", "procurement", "has_notice", "has_standstill", "steps"),
+    [
+        ("decided", True, True, True, False, ["award_notice"]),  # s.50(1): the notice first
+        ("decided", True, True, False, False, ["exclusions"]),  # below the threshold: no notice before the contract
+        ("decided", True, False, False, False, ["contract"]),  # a grant: straight to its agreement
+        ("decided", False, True, True, False, []),  # no award: nothing to record
+        ("standstill", True, True, True, True, ["exclusions", "challenge"]),  # s.101: a claim during the standstill
+        ("standstill", True, True, True, False, ["exclusions"]),  # no standstill, so no suspending claim
+        ("suspended", True, True, True, True, ["suspension_end"]),  # nothing else while suspended
+        ("checked", True, True, True, True, ["contract", "challenge"]),
+        ("concluded", True, True, True, True, []),
+    ],
+)
+def test_which_award_step_comes_next(state, is_award, procurement, has_notice, has_standstill, steps):
+    found = award.next_steps(
+        state=state, is_award=is_award, procurement=procurement, has_notice=has_notice, has_standstill=has_standstill
+    )
+    assert found == steps
+
+
+def test_what_comes_before_the_contract_in_words():
+    assert "award notice is published" in award.before_the_contract(state="decided", has_notice=True)
+    assert award.before_the_contract(state="standstill", has_notice=True).startswith("Record the exclusion")

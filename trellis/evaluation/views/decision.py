@@ -26,6 +26,7 @@ from trellis.core.forms import Form
 from trellis.core.web import error_links, require, show_service_errors, signed_in
 from trellis.evaluation import permissions as perms
 from trellis.evaluation import selectors, services
+from trellis.evaluation.domain import award as award_rules
 from trellis.evaluation.domain.summary import WITHHOLDING_GROUNDS
 from trellis.evaluation.domain.workflow import State
 from trellis.evaluation.forms.decision import (
@@ -147,22 +148,16 @@ def _step_form(name: str, evaluation: Evaluation, data=None) -> Form:
 
 
 def _next_steps(evaluation: Evaluation, award: AwardDecision) -> list[str]:
-    """The award steps an officer can record now, in the lifecycle's order (their forms are shown)."""
-    if not award.approved_at or not award.is_award:
+    """The award steps an officer can record now (their forms are shown): ``award.next_steps``."""
+    if not award.approved_at:
         return []
-    state = State(evaluation.state)
-    procurement = opportunity_selectors.is_procurement(evaluation.opportunity)
-    has_notice = bool(opportunity_selectors.award_standstill(evaluation.opportunity).notice)
-    if state == State.DECIDED:
-        if not procurement:
-            return ["contract"]
-        return ["award_notice"] if has_notice else ["exclusions"]
-    challengeable = award.standstill_last_day is not None
-    return {
-        State.STANDSTILL: ["exclusions"] + (["challenge"] if challengeable else []),
-        State.SUSPENDED: ["suspension_end"],
-        State.CHECKED: ["contract"] + (["challenge"] if challengeable else []),
-    }.get(state, [])
+    return award_rules.next_steps(
+        state=evaluation.state,
+        is_award=award.is_award,
+        procurement=opportunity_selectors.is_procurement(evaluation.opportunity),
+        has_notice=bool(opportunity_selectors.award_standstill(evaluation.opportunity).notice),
+        has_standstill=award.standstill_last_day is not None,
+    )
 
 
 def _decision_page(
